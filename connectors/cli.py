@@ -1,0 +1,70 @@
+"""`python -m connectors extract [SOURCE[.STREAM] ...]`: land streams without any orchestrator.
+
+Sources without a configured base URL are read from the bundled simulator, started for the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from connectors.embedded import configured_settings, simulator_from_env
+from connectors.landing.raw_store import RawStore
+from connectors.landing.runner import StreamJob, extract_streams
+from connectors.settings import warehouse_path
+from connectors.sources import SOURCES
+
+
+def _selected(names: list[str]) -> list[tuple[str, str]]:
+    if not names:
+        return [(s.name, st.name) for s in SOURCES.values() for st in s.streams]
+    chosen = []
+    for name in names:
+        source, _, stream = name.partition(".")
+        if source not in SOURCES:
+            raise SystemExit(f"unknown source '{source}' (sources: {', '.join(SOURCES)})")
+        streams = [stream] if stream else [s.name for s in SOURCES[source].streams]
+        chosen += [(source, s) for s in streams]
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m connectors", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    extract = sub.add_parser("extract", help="land streams into the raw layer")
+    extract.add_argument("streams", nargs="*", help="SOURCE or SOURCE.STREAM (default: everything)")
+    extract.add_argument("--warehouse", default=None, help="DuckDB file (default: $DCW_WAREHOUSE_PATH)")
+    extract.add_argument("--workers", type=int, default=4)
+    extract.add_argument("--reconcile", action="store_true", help="force the key scan that finds deletes")
+    sub.add_parser("streams", help="list sources and streams")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+
+    if args.command == "streams":
+        for source in SOURCES.values():
+            for stream in source.streams:
+                print(f"{source.name}.{stream.name}\t{stream.description}")
+        return 0
+
+    selected = _selected(args.streams)
+    settings = configured_settings()
+    simulator = None
+    if any(settings[source] is None for source, _ in selected):
+        simulator = simulator_from_env().start()
+        settings = {name: value or simulator.settings(name) for name, value in settings.items()}
+    try:
+        with RawStore(args.warehouse or warehouse_path()) as store:
+            jobs = [StreamJob(SOURCES[src], settings[src], stream) for src, stream in selected]
+            results, failures = extract_streams(
+                store, jobs, workers=args.workers, reconcile=True if args.reconcile else None
+            )
+    finally:
+        if simulator:
+            simulator.stop()
+    for result in results:
+        print(json.dumps(result.as_dict(), default=str))
+    for failure in failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,1 @@
+"""Machinery every source shares: auth, the HTTP retry policy, pagination, cursors, validation."""

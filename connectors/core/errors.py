@@ -1,0 +1,40 @@
+"""Errors that name the source, stream and request, and never carry a secret."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_REDACTED = "***"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Replace every secret value in `text`; a last line of defence for messages built from responses."""
+    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, _REDACTED)
+    return text
+
+
+class ConnectorError(Exception):
+    """Base class: a failure while reading a source, with enough context to act on it."""
+
+    def __init__(self, message: str, *, source: str, stream: str | None = None) -> None:
+        self.source = source
+        self.stream = stream
+        where = f"{source}/{stream}" if stream else source
+        super().__init__(f"[{where}] {message}")
+
+
+class AuthenticationError(ConnectorError):
+    """The API rejected the credentials: retrying cannot help, fixing the configuration can."""
+
+
+class SourceHTTPError(ConnectorError):
+    """A response the connector cannot use (4xx other than 401/403/429, or a malformed body)."""
+
+    def __init__(self, message: str, *, source: str, stream: str | None, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(message, source=source, stream=stream)
+
+
+class RetriesExhaustedError(ConnectorError):
+    """Transient failures (429, 5xx, timeouts, truncated bodies) outlasted the retry policy."""

@@ -1,0 +1,140 @@
+"""One paginator per paging style. Readers iterate records; only a paginator knows what a page is.
+
+A paginator is created fresh for each stream read (it may keep state between pages), sees the request
+it helped build and the parsed response, and returns the next request or None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from connectors.core.records import dig
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to send: relative path or absolute URL, query parameters and an optional JSON body."""
+
+    path: str
+    method: str = "GET"
+    params: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+
+    def with_params(self, **params: Any) -> Request:
+        return replace(self, params={**self.params, **params})
+
+    def with_body(self, **body: Any) -> Request:
+        return replace(self, body={**(self.body or {}), **body})
+
+    def describe(self) -> str:
+        query = "&".join(f"{k}={v}" for k, v in self.params.items())
+        return f"{self.method} {self.path}{'?' + query if query else ''}"
+
+
+class Paginator:
+    """Base: a single page."""
+
+    def first(self, request: Request) -> Request:
+        return request
+
+    def next(self, request: Request, response: Any, records: list[Any]) -> Request | None:
+        return None
+
+
+class SinglePage(Paginator):
+    """The whole collection in one response, e.g. BambooHR `GET /employees/directory`."""
+
+
+@dataclass
+class OffsetPaginator(Paginator):
+    """`startAt`/`maxResults` style, as Jira's `GET /project/search`:
+
+        {"startAt": 0, "maxResults": 50, "total": 120, "isLast": false, "values": [...]}
+
+    Stops on `isLast`, on reaching `total`, or on a short page (Jira's `/users/search` returns a bare
+    array and only a short or empty page says it is the end).
+    """
+
+    offset_param: str = "startAt"
+    limit_param: str = "maxResults"
+    limit: int = 50
+    total_path: str | None = "total"
+    is_last_path: str | None = "isLast"
+
+    def first(self, request: Request) -> Request:
+        return request.with_params(**{self.offset_param: 0, self.limit_param: self.limit})
+
+    def next(self, request: Request, response: Any, records: list[Any]) -> Request | None:
+        offset = int(request.params[self.offset_param]) + len(records)
+        if isinstance(response, dict):
+            if self.is_last_path and dig(response, self.is_last_path) is True:
+                return None
+            total = dig(response, self.total_path) if self.total_path else None
+            if total is not None and offset >= int(total):
+                return None
+        if len(records) < self.limit:
+            return None
+        return request.with_params(**{self.offset_param: offset})
+
+
+@dataclass
+class PageNumberPaginator(Paginator):
+    """`?page=N` style, as BambooHR's applicant tracking applications:
+
+    {"paginationComplete": false, "nextPageUrl": ".../applications?page=2", "applications": [...]}
+    """
+
+    page_param: str = "page"
+    first_page: int = 1
+    complete_path: str = "paginationComplete"
+
+    def first(self, request: Request) -> Request:
+        return request.with_params(**{self.page_param: self.first_page})
+
+    def next(self, request: Request, response: Any, records: list[Any]) -> Request | None:
+        if dig(response, self.complete_path) is True or not records:
+            return None
+        return request.with_params(**{self.page_param: int(request.params[self.page_param]) + 1})
+
+
+@dataclass
+class CursorTokenPaginator(Paginator):
+    """An opaque token from the response sent back on the next request.
+
+    Jira `GET /search/jql`: `{"issues": [...], "nextPageToken": "CAEaAggD"}` -> `?nextPageToken=CAEaAggD`.
+    HubSpot lists: `{"results": [...], "paging": {"next": {"after": "3512"}}}` -> `?after=3512`;
+    HubSpot search (POST) takes it in the body instead (`in_body=True`).
+    """
+
+    token_path: str
+    param: str
+    in_body: bool = False
+
+    def next(self, request: Request, response: Any, records: list[Any]) -> Request | None:
+        token = dig(response, self.token_path)
+        if token in (None, ""):
+            return None
+        return (
+            request.with_body(**{self.param: token})
+            if self.in_body
+            else request.with_params(**{self.param: token})
+        )
+
+
+@dataclass
+class NextLinkPaginator(Paginator):
+    """Server-driven paging: follow the absolute link the server returns, as OData v4 does:
+
+        {"value": [...], "@odata.nextLink": "https://host/svc/GLEntries?$skiptoken=..."}
+
+    The link already carries every query option, so it is requested as it is.
+    """
+
+    link_path: str = "@odata.nextLink"
+
+    def next(self, request: Request, response: Any, records: list[Any]) -> Request | None:
+        link = dig(response, self.link_path) if isinstance(response, dict) else None
+        if not link:
+            return None
+        return Request(path=link, method="GET", params={})

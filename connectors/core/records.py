@@ -1,0 +1,115 @@
+"""What makes a raw record: its key, its content hash, its source timestamp, and why it may be refused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+_MISSING = object()
+_OFFSET_WITHOUT_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
+
+
+def dig(obj: Any, path: str | None, default: Any = None) -> Any:
+    """`dig(r, "fields.assignee.emailAddress")`: a dotted path into nested dicts, `default` when absent.
+
+    A whole key that contains dots (OData's `@odata.nextLink`) wins over splitting it.
+    """
+    if path is None:
+        return obj
+    if not isinstance(obj, Mapping):
+        return default
+    if path in obj:
+        return obj[path]
+    head, _, rest = path.partition(".")
+    if rest and head in obj:
+        return dig(obj[head], rest, default)
+    return default
+
+
+def parse_instant(value: Any) -> datetime | None:
+    """Any timestamp the four APIs send, as an aware UTC datetime; None for empty; ValueError if garbled.
+
+    Seen in the wild: `2026-03-01T02:03:04Z`, `...+00:00`, Jira's `2026-03-01T10:03:04.000+0800`,
+    HubSpot epoch milliseconds, plain dates (read as midnight UTC), BambooHR's `0000-00-00` for "none".
+    """
+    if value is None or value == "" or value == "0000-00-00":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    if not isinstance(value, str):
+        raise ValueError(f"not a timestamp: {value!r}")
+    text = value.strip()
+    if text.isdigit() and len(text) >= 12:
+        return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+    text = _OFFSET_WITHOUT_COLON.sub(r"\1:\2", text.replace("Z", "+00:00"))
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a timestamp: {value!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def format_instant(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def canonical_json(record: Any) -> str:
+    """Key-sorted compact JSON: equal content gives equal text, whatever order the API sent keys in."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def record_hash(canonical: str) -> str:
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def record_key(record: Mapping[str, Any], primary_key: tuple[str, ...]) -> str:
+    """The `_key` column: the primary key's value, or its parts joined by `|` for a composite key."""
+    parts = []
+    for path in primary_key:
+        value = dig(record, path, _MISSING)
+        if value is _MISSING or value is None or value == "":
+            raise RecordRejected(f"missing primary key field '{path}'")
+        parts.append(str(value))
+    return "|".join(parts)
+
+
+class RecordRejected(ValueError):
+    """A record that cannot be landed; the reason goes to `raw._rejects` with the raw text."""
+
+
+def check_field(record: Mapping[str, Any], path: str, kind: str) -> None:
+    """Raise RecordRejected unless `record[path]` is of the kind declared: required/timestamp/date/number."""
+    value = dig(record, path, _MISSING)
+    present = value is not _MISSING and value is not None and value != ""
+    if kind == "required":
+        if not present:
+            raise RecordRejected(f"missing required field '{path}'")
+        return
+    if not present:
+        return
+    if kind == "timestamp":
+        try:
+            parse_instant(value)
+        except ValueError:
+            raise RecordRejected(f"field '{path}' is not a timestamp: {value!r}") from None
+    elif kind == "date":
+        try:
+            if value != "0000-00-00":
+                date.fromisoformat(str(value)[:10])
+        except ValueError:
+            raise RecordRejected(f"field '{path}' is not a date: {value!r}") from None
+    elif kind == "number":
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            raise RecordRejected(f"field '{path}' is not a number: {value!r}") from None
+        if isinstance(value, bool):
+            raise RecordRejected(f"field '{path}' is not a number: {value!r}")
+    else:
+        raise ValueError(f"unknown check kind {kind!r}")

@@ -1,0 +1,36 @@
+"""A source: one system, how to reach it, and the streams it offers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from connectors.core.http import HttpClient
+from connectors.core.streams import Stream
+from connectors.settings import SourceSettings
+
+
+@dataclass(frozen=True)
+class Source:
+    """Declared once per system in `connectors/sources/<name>.py`."""
+
+    name: str
+    product: str
+    option_keys: tuple[str, ...]
+    secret_keys: tuple[str, ...]
+    client: Callable[[SourceSettings], HttpClient]
+    streams: tuple[Stream, ...]
+
+    def stream(self, name: str) -> Stream:
+        for stream in self.streams:
+            if stream.name == name:
+                return stream
+        known = ", ".join(s.name for s in self.streams)
+        raise KeyError(f"{self.name}: no stream '{name}' (streams: {known})")
+
+    def connect(self, settings: SourceSettings) -> HttpClient:
+        """A client for this source; a missing credential fails here, naming the variable to set."""
+        try:
+            return self.client(settings)
+        except KeyError as exc:
+            raise ValueError(f"{self.name} ({self.product}): {exc.args[0]}") from None

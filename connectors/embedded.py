@@ -1,0 +1,94 @@
+"""The embedded default: when a source has no URL configured, read it from the bundled simulator.
+
+The simulator runs as a child process (its own interpreter, so its page rendering never competes with
+extraction for the GIL) on a free loopback port; its first stdout line says where each source lives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from connectors.settings import SourceSettings, settings_from_env, settings_from_simulator
+from connectors.sources import SOURCES
+
+
+@dataclass
+class SimulatorProcess:
+    """A running `python -m connectors.simulator`; stop it, or use it as a context manager."""
+
+    seed: int = 42
+    scale: str = "s"
+    as_of: date | None = None
+    fault_rate: float = 0.0
+    extra_args: tuple[str, ...] = ()
+    endpoints: dict = field(default_factory=dict, init=False)
+    _process: subprocess.Popen | None = field(default=None, init=False, repr=False)
+
+    def start(self) -> SimulatorProcess:
+        args = [
+            sys.executable,
+            "-m",
+            "connectors.simulator",
+            "--port",
+            "0",
+            "--seed",
+            str(self.seed),
+            "--scale",
+            self.scale,
+            "--fault-rate",
+            str(self.fault_rate),
+            *self.extra_args,
+        ]
+        if self.as_of is not None:
+            args += ["--as-of", self.as_of.isoformat()]
+        self._process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self._process.stdout.readline()
+        if not line:
+            self._process.wait(timeout=10)
+            raise RuntimeError(f"the source simulator did not start: {self._process.stderr.read()[-2000:]}")
+        self.endpoints = json.loads(line)
+        return self
+
+    def settings(self, source: str) -> SourceSettings:
+        return settings_from_simulator(source, self.endpoints[source], SOURCES[source].secret_keys)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.endpoints['port']}"
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+        self._process = None
+
+    def __enter__(self) -> SimulatorProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def configured_settings(sources: Mapping[str, object] = SOURCES) -> dict[str, SourceSettings | None]:
+    """Each source's settings from `DCW_<SOURCE>_*`, or None where no base URL is configured."""
+    return {name: settings_from_env(name, src.option_keys, src.secret_keys) for name, src in sources.items()}
+
+
+def simulator_from_env() -> SimulatorProcess:
+    """The simulator the embedded default starts, tuned by DCW_SIMULATOR_* (seed, scale, as-of)."""
+    as_of = os.environ.get("DCW_SIMULATOR_AS_OF")
+    return SimulatorProcess(
+        seed=int(os.environ.get("DCW_SIMULATOR_SEED", "42")),
+        scale=os.environ.get("DCW_SIMULATOR_SCALE", "s"),
+        as_of=date.fromisoformat(as_of) if as_of else None,
+        fault_rate=float(os.environ.get("DCW_SIMULATOR_FAULT_RATE", "0")),
+    )

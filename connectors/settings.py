@@ -1,0 +1,91 @@
+"""Every environment variable the product reads, named once.
+
+Secrets come from the environment only; the values are held in `Secret` so that they never print.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "DCW_"
+WAREHOUSE_PATH_ENV = "DCW_WAREHOUSE_PATH"
+DEFAULT_WAREHOUSE_PATH = Path("data") / "warehouse.duckdb"
+
+
+class Secret:
+    """A credential that renders as `***` in reprs, logs and f-strings; `.reveal()` is explicit."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """Where one source system lives and how to authenticate; built from env vars or a simulator line."""
+
+    source: str
+    base_url: str
+    options: dict[str, str] = field(default_factory=dict)
+    secrets: dict[str, Secret] = field(default_factory=dict)
+
+    def secret(self, name: str) -> str:
+        try:
+            return self.secrets[name].reveal()
+        except KeyError:
+            raise KeyError(
+                f"{self.source}: credential '{name}' is not configured; set {env_name(self.source, name)}"
+            ) from None
+
+    def secret_values(self) -> list[str]:
+        return [s.reveal() for s in self.secrets.values() if s]
+
+
+def env_name(source: str, key: str) -> str:
+    """`env_name("hr", "api_key")` -> `DCW_HR_API_KEY`: the one rule that names every source variable."""
+    return f"{ENV_PREFIX}{source.upper()}_{key.upper()}"
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get(WAREHOUSE_PATH_ENV, str(DEFAULT_WAREHOUSE_PATH)))
+
+
+def settings_from_env(
+    source: str, option_keys: tuple[str, ...], secret_keys: tuple[str, ...]
+) -> SourceSettings | None:
+    """The source's settings from `DCW_<SOURCE>_*`, or None when its base URL is not configured."""
+    base_url = os.environ.get(env_name(source, "base_url"), "").strip()
+    if not base_url:
+        return None
+    options = {k: os.environ[env_name(source, k)] for k in option_keys if os.environ.get(env_name(source, k))}
+    secrets = {
+        k: Secret(os.environ[env_name(source, k)]) for k in secret_keys if os.environ.get(env_name(source, k))
+    }
+    return SourceSettings(source=source, base_url=base_url, options=options, secrets=secrets)
+
+
+def settings_from_simulator(source: str, endpoint: dict, secret_keys: tuple[str, ...]) -> SourceSettings:
+    """Settings for one source from the simulator's startup line (`connectors.simulator`)."""
+    options = {k: str(v) for k, v in endpoint.items() if k != "base_url" and k not in secret_keys}
+    secrets = {k: Secret(str(endpoint[k])) for k in secret_keys if k in endpoint}
+    return SourceSettings(source=source, base_url=endpoint["base_url"], options=options, secrets=secrets)

@@ -1,0 +1,216 @@
+"""HR over the BambooHR API (`/api/gateway.php/{company}/v1`).
+
+Quirks handled: JSON only when asked for (`Accept: application/json`); the API key is the basic-auth
+user name; `/employees/changed` returns ids only, so each changed employee is fetched by id with the
+fields we need, in the order of their change time so that the cursor can advance page by page; time-off
+requests have no change feed and are read in date windows; training records exist per employee only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+from connectors.core.auth import BasicAuth
+from connectors.core.http import HttpClient
+from connectors.core.paginators import PageNumberPaginator
+from connectors.core.records import format_instant, parse_instant
+from connectors.core.source import Source
+from connectors.core.streams import IncrementalCursor, Page, ReadContext, Stream, highest_cursor
+from connectors.settings import SourceSettings
+
+EMPLOYEE_FIELDS = (
+    "employeeNumber",
+    "firstName",
+    "lastName",
+    "displayName",
+    "workEmail",
+    "department",
+    "division",
+    "jobTitle",
+    "location",
+    "hireDate",
+    "terminationDate",
+    "terminationType",
+    "status",
+    "supervisorEId",
+    "payRate",
+    "payPer",
+    "lastChanged",
+)
+REVIEW_FIELDS = (
+    "id",
+    "customReviewCycle",
+    "customReviewerRole",
+    "customReviewScore",
+    "customReviewerCount",
+    "customReviewDate",
+)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EMPLOYEES_PER_PAGE = 50
+# Leave requests change (approved, cancelled) long after they are filed, and are filed for future dates.
+TIME_OFF_LOOKBACK = timedelta(days=90)
+TIME_OFF_HORIZON = timedelta(days=366)
+DEFAULT_START_DATE = "2024-01-01"
+
+
+def _changed_since(ctx: ReadContext, since: datetime) -> list[tuple[datetime, str]]:
+    """(lastChanged, id) for every employee changed at or after `since`, oldest first."""
+    response = ctx.client.get(
+        "employees/changed",
+        stream=ctx.stream.name,
+        params={"since": format_instant(since), "type": "updated"},
+    )
+    changed = []
+    for employee_id, entry in (response.get("employees") or {}).items():
+        try:
+            when = parse_instant(entry.get("lastChanged")) or since
+        except ValueError:
+            when = since
+        changed.append((when, str(employee_id)))
+    return sorted(changed)
+
+
+def read_employees(ctx: ReadContext) -> Iterator[Page]:
+    changed = _changed_since(ctx, ctx.since or EPOCH)
+    high = ctx.cursor
+    fields = ",".join(EMPLOYEE_FIELDS)
+    for start in range(0, len(changed), EMPLOYEES_PER_PAGE):
+        batch = changed[start : start + EMPLOYEES_PER_PAGE]
+        records = [
+            ctx.client.get(f"employees/{employee_id}", stream=ctx.stream.name, params={"fields": fields})
+            for _, employee_id in batch
+        ]
+        # The feed's own time, not the record's: a garbled lastChanged must not stall the cursor.
+        high = max(high or EPOCH, batch[-1][0])
+        yield Page(records, f"GET employees/{{id}} x{len(batch)} from employees/changed", checkpoint=high)
+
+
+def _month_windows(start: date, end: date) -> Iterator[tuple[date, date]]:
+    current = start.replace(day=1)
+    while current <= end:
+        following = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
+        yield current, following - timedelta(days=1)
+        current = following
+
+
+def read_time_off(ctx: ReadContext) -> Iterator[Page]:
+    start_option = ctx.client.options.get("start_date", DEFAULT_START_DATE)
+    start = ctx.since.date() if ctx.since else date.fromisoformat(start_option)
+    end = (datetime.now(UTC) + TIME_OFF_HORIZON).date()
+    high = ctx.cursor
+    for window_start, window_end in _month_windows(start, end):
+        params = {"start": window_start.isoformat(), "end": window_end.isoformat()}
+        records = ctx.client.get("time_off/requests/", stream=ctx.stream.name, params=params)
+        high = highest_cursor(records, "status.lastChanged", high)
+        yield Page(list(records), f"GET time_off/requests/?start={params['start']}&end={params['end']}")
+    yield Page([], "end of read", checkpoint=high)
+
+
+def read_training_records(ctx: ReadContext) -> Iterator[Page]:
+    employee_ids = [employee_id for _, employee_id in _changed_since(ctx, EPOCH)]
+    for start in range(0, len(employee_ids), EMPLOYEES_PER_PAGE):
+        batch = employee_ids[start : start + EMPLOYEES_PER_PAGE]
+        records = []
+        for employee_id in batch:
+            response = ctx.client.get(f"training/record/employee/{employee_id}", stream=ctx.stream.name)
+            records.extend(response.values() if isinstance(response, dict) else response)
+        yield Page(records, f"GET training/record/employee/{{id}} for {len(batch)} employees")
+
+
+def read_reviews(ctx: ReadContext) -> Iterator[Page]:
+    body = {"title": "360 reviews (dcw)", "fields": list(REVIEW_FIELDS)}
+    response = ctx.client.post(
+        "reports/custom",
+        stream=ctx.stream.name,
+        json_body=body,
+        params={"format": "JSON", "onlyCurrent": "false"},
+        idempotent=True,
+    )
+    yield Page(list(response.get("employees") or []), "POST reports/custom (360 reviews)")
+
+
+STREAMS = (
+    Stream(
+        name="employees",
+        path="employees/changed",
+        primary_key=("id",),
+        description="Employees with department, role, hire and termination, pay (HR tier only).",
+        cursor=IncrementalCursor(field="lastChanged", lookback=timedelta(minutes=5)),
+        checks={
+            "hireDate": "date",
+            "terminationDate": "date",
+            "lastChanged": "timestamp",
+            "workEmail": "required",
+        },
+        deleted_when=lambda r: r.get("status") == "Inactive",
+        read=read_employees,
+    ),
+    Stream(
+        name="time_off_requests",
+        path="time_off/requests/",
+        primary_key=("id",),
+        description="Leave requests with type, status and days: the absence side of attendance.",
+        cursor=IncrementalCursor(field="status.lastChanged", lookback=TIME_OFF_LOOKBACK, ordered=False),
+        checks={"employeeId": "required", "start": "date", "end": "date", "amount.amount": "number"},
+        read=read_time_off,
+    ),
+    Stream(
+        name="training_types",
+        path="training/type",
+        primary_key=("id",),
+        description="Training types, with which ones are required.",
+    ),
+    Stream(
+        name="training_records",
+        path="training/record/employee/{id}",
+        primary_key=("id",),
+        description="Completed trainings per employee with hours.",
+        checks={"employeeId": "required", "completed": "date", "hours": "number"},
+        read=read_training_records,
+    ),
+    Stream(
+        name="jobs",
+        path="applicant_tracking/jobs",
+        primary_key=("id",),
+        description="Job openings with posted and filled dates: time to fill.",
+        checks={"postedDate": "timestamp", "filledDate": "timestamp"},
+    ),
+    Stream(
+        name="applications",
+        path="applicant_tracking/applications",
+        primary_key=("id",),
+        description="Applications per job with their status (hired, rejected...).",
+        records_at="applications",
+        paginator=PageNumberPaginator,
+        checks={"appliedDate": "timestamp"},
+    ),
+    Stream(
+        name="reviews",
+        path="reports/custom",
+        primary_key=("id", "customReviewCycle", "customReviewerRole"),
+        description="360 review scores (self, peer, manager) per employee and cycle, from a custom report.",
+        checks={"customReviewScore": "number", "customReviewerCount": "number"},
+        read=read_reviews,
+    ),
+)
+
+
+def _client(settings: SourceSettings) -> HttpClient:
+    return HttpClient(
+        source="hr",
+        base_url=settings.base_url,
+        auth=BasicAuth(settings.secret("api_key"), "x"),
+        options=dict(settings.options),
+        secrets=tuple(settings.secret_values()),
+    )
+
+
+SOURCE = Source(
+    name="hr",
+    product="BambooHR",
+    option_keys=("company_domain", "start_date"),
+    secret_keys=("api_key",),
+    client=_client,
+    streams=STREAMS,
+)

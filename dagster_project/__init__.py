@@ -1,0 +1,1 @@
+"""Orchestration only: assets that call `connectors` (and, later, dbt) and report what they did."""

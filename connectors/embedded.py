@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from connectors.settings import SourceSettings, settings_from_env, settings_from_simulator
+from connectors.settings import SourceSettings, env_name, settings_from_env, settings_from_simulator
 from connectors.sources import SOURCES
 
 
@@ -57,6 +57,15 @@ class SimulatorProcess:
 
     def settings(self, source: str) -> SourceSettings:
         return settings_from_simulator(source, self.endpoints[source], SOURCES[source].secret_keys)
+
+    def environment(self) -> dict[str, str]:
+        """The simulator's endpoints as `DCW_<SOURCE>_*` variables: how any real service is configured too."""
+        env = {}
+        for source in SOURCES:
+            if source in self.endpoints:
+                for key, value in self.endpoints[source].items():
+                    env[env_name(source, key)] = str(value)
+        return env
 
     @property
     def url(self) -> str:

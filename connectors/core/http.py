@@ -156,18 +156,18 @@ class HttpClient:
                 if status in (401, 403):
                     raise AuthenticationError(
                         f"{method} {self._describe(response.url)} was refused with HTTP {status}: "
-                        f"{self._excerpt(body)}. Check the credentials in the "
+                        f"{self._excerpt(body, response.headers)}. Check the credentials in the "
                         f"DCW_{self.source.upper()}_* environment variables.",
                         source=self.source,
                         stream=stream,
                     )
                 if status in self.retry.statuses:
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                    last_problem = f"HTTP {status}: {self._excerpt(body)}"
+                    last_problem = f"HTTP {status}: {self._excerpt(body, response.headers)}"
                 elif status >= 400:
                     raise SourceHTTPError(
                         f"{method} {self._describe(response.url)} answered HTTP {status}: "
-                        f"{self._excerpt(body)}",
+                        f"{self._excerpt(body, response.headers)}",
                         source=self.source,
                         stream=stream,
                         status=status,
@@ -209,6 +209,9 @@ class HttpClient:
     def _describe(self, url: str) -> str:
         return redact(url, self.secrets)
 
-    def _excerpt(self, body: bytes, limit: int = 300) -> str:
-        text = body[:limit].decode("utf-8", errors="replace").strip() or "(empty body)"
-        return redact(text, self.secrets)
+    def _excerpt(self, body: bytes, headers: Mapping[str, str] | None = None, limit: int = 300) -> str:
+        text = body[:limit].decode("utf-8", errors="replace").strip()
+        if not text and headers:
+            # BambooHR answers errors with an empty body and the reason in X-BambooHR-Error-Message.
+            text = "; ".join(f"{k}: {v}" for k, v in headers.items() if k.lower().endswith("error-message"))
+        return redact(text or "(empty body)", self.secrets)

@@ -68,6 +68,15 @@ def record_hash(canonical: str) -> str:
     return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def without_keys(record: Any, names: frozenset[str]) -> Any:
+    """The record minus every key in `names`, at any depth: what the content hash is computed over."""
+    if isinstance(record, Mapping):
+        return {k: without_keys(v, names) for k, v in record.items() if k not in names}
+    if isinstance(record, list):
+        return [without_keys(v, names) for v in record]
+    return record
+
+
 def record_key(record: Mapping[str, Any], primary_key: tuple[str, ...]) -> str:
     """The `_key` column: the primary key's value, or its parts joined by `|` for a composite key."""
     parts = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from connectors.core.http import HttpClient
+from connectors.core.http import HttpClient, RetryPolicy
 from connectors.core.streams import Stream
 from connectors.settings import SourceSettings
 
@@ -28,9 +28,12 @@ class Source:
         known = ", ".join(s.name for s in self.streams)
         raise KeyError(f"{self.name}: no stream '{name}' (streams: {known})")
 
-    def connect(self, settings: SourceSettings) -> HttpClient:
+    def connect(self, settings: SourceSettings, retry: RetryPolicy | None = None) -> HttpClient:
         """A client for this source; a missing credential fails here, naming the variable to set."""
         try:
-            return self.client(settings)
+            client = self.client(settings)
         except KeyError as exc:
             raise ValueError(f"{self.name} ({self.product}): {exc.args[0]}") from None
+        if retry is not None:
+            client.retry = retry
+        return client

@@ -77,6 +77,9 @@ class Stream:
     updated_at: str | None = None
     checks: Mapping[str, str] = field(default_factory=dict)
     deleted_when: Callable[[Mapping[str, Any]], bool] | None = None
+    # Keys that locate a record rather than describe it (Jira's `self` links carry the site's host):
+    # kept in the payload, left out of the content hash so that a moved site does not re-land history.
+    not_hashed: frozenset[str] = frozenset()
     read: Callable[[ReadContext], Iterator[Page]] | None = None
     # OData and similar APIs never show a delete: a periodic key scan finds what disappeared.
     scan_keys: Callable[[ReadContext], Iterator[str]] | None = None

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from connectors.core.errors import ConnectorError, redact
+from connectors.core.errors import redact
+from connectors.core.http import RetryPolicy
 from connectors.core.records import (
     RecordRejected,
     canonical_json,
@@ -21,6 +22,7 @@ from connectors.core.records import (
     parse_instant,
     record_hash,
     record_key,
+    without_keys,
 )
 from connectors.core.source import Source
 from connectors.core.streams import ReadContext, Stream
@@ -62,7 +64,9 @@ def prepare_page(stream: Stream, records: Iterable[object]) -> PreparedPage:
     updated_field = stream.updated_at_field
     for position, record in enumerate(records):
         text = canonical_json(record)
-        digest = record_hash(text)
+        digest = record_hash(
+            canonical_json(without_keys(record, stream.not_hashed)) if stream.not_hashed else text
+        )
         key = None
         try:
             if not isinstance(record, dict):
@@ -108,13 +112,14 @@ def extract_stream(
     stream_name: str,
     *,
     reconcile: bool | None = None,
+    retry: RetryPolicy | None = None,
 ) -> StreamResult:
     """Read one stream from its cursor and land it page by page; raise after recording a failure."""
     stream = source.stream(stream_name)
     store.ensure_table(source.name, stream.name)
     cursor, last_reconciled = store.cursor(source.name, stream.name)
     had_rows = store.row_count(source.name, stream.name) > 0
-    client = source.connect(settings)
+    client = source.connect(settings, retry)
     batch_id = store.begin_batch(source.name, stream.name, cursor)
     started = time.monotonic()
     status, error = "succeeded", None
@@ -180,8 +185,13 @@ class StreamJob:
 
 
 def extract_streams(
-    store: RawStore, jobs: Sequence[StreamJob], *, workers: int = 4, reconcile: bool | None = None
-) -> tuple[list[StreamResult], list[ConnectorError | Exception]]:
+    store: RawStore,
+    jobs: Sequence[StreamJob],
+    *,
+    workers: int = 4,
+    reconcile: bool | None = None,
+    retry: RetryPolicy | None = None,
+) -> tuple[list[StreamResult], list[Exception]]:
     """Run streams concurrently (HTTP waits overlap; landing is serialised by the store).
 
     A failing stream does not stop the others: its error is returned beside the results.
@@ -190,7 +200,7 @@ def extract_streams(
     failures: list[Exception] = []
 
     def run(job: StreamJob) -> StreamResult:
-        return extract_stream(store, job.source, job.settings, job.stream, reconcile=reconcile)
+        return extract_stream(store, job.source, job.settings, job.stream, reconcile=reconcile, retry=retry)
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="stream") as pool:
         futures = [pool.submit(run, job) for job in jobs]

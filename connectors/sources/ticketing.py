@@ -41,6 +41,7 @@ ISSUE_FIELDS = (
     "customfield_10400",
 )
 PAGE_SIZE = 100
+SELF_LINKS = frozenset({"self"})
 
 
 def _user_time_zone(ctx: ReadContext) -> ZoneInfo:
@@ -98,6 +99,7 @@ def issue_stream(name: str, project: str, description: str) -> Stream:
             "fields.duedate": "date",
         },
         read=issues_of(project),
+        not_hashed=SELF_LINKS,
     )
 
 
@@ -109,6 +111,7 @@ STREAMS = (
         description="Jira projects and their type.",
         records_at="values",
         paginator=lambda: OffsetPaginator(limit=50),
+        not_hashed=SELF_LINKS,
     ),
     Stream(
         name="users",
@@ -116,6 +119,7 @@ STREAMS = (
         primary_key=("accountId",),
         description="Jira accounts with email: the identity crosswalk to HR.",
         paginator=lambda: OffsetPaginator(limit=200, total_path=None, is_last_path=None),
+        not_hashed=SELF_LINKS,
     ),
     issue_stream("rd_issues", "RD", "R&D stories and bugs with due dates, points and reopen history."),
     issue_stream("implementation_projects", "IMPL", "Implementation projects: due date against go-live."),

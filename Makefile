@@ -30,7 +30,7 @@ lint: $(STAMP)
 
 ui: $(STAMP)
 	mkdir -p $(DAGSTER_HOME)
-	$(BIN)/dagster dev -m dagster_project.definitions
+	$(BIN)/dagster dev  # reads [tool.dagster] in pyproject.toml
 
 clean:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/published data/scorecards data/hr data/quality data/bench data/dagster_home

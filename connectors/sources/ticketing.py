@@ -35,6 +35,7 @@ ISSUE_FIELDS = (
     "customfield_10016",
     "customfield_10100",
     "customfield_10101",
+    "customfield_10102",
     "customfield_10200",
     "customfield_10201",
     "customfield_10300",

@@ -1,0 +1,67 @@
+"""The command line prints one endpoints line and exits cleanly; large scales serve first pages fast."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from sim_clients import Clients
+
+from connectors.simulator import start_simulator
+from connectors.simulator.timeline import encode_token
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_cli_prints_one_json_line_and_stops_on_sigterm():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "connectors.simulator", "--port", "0", "--seed", "42"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        endpoints = json.loads(line)
+        assert (
+            set(endpoints) == {"hr", "erp", "ticketing", "crm", "port", "pid"}
+            and endpoints["pid"] == proc.pid
+        )
+        r = requests.get(
+            endpoints["erp"]["base_url"] + "/CostCenters",
+            headers={"Authorization": f"Bearer {endpoints['erp']['token']}"},
+        )
+        assert r.status_code == 200 and r.headers["Content-Length"] == str(len(r.content))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    assert proc.stdout.read() == ""
+
+
+def test_scale_l_serves_first_and_deep_pages_quickly_without_materializing():
+    t0 = time.perf_counter()
+    with start_simulator(port=0, scale="l") as big:
+        c = Clients(big)
+        assert len(big.simulator.company.employees) > 8000
+        t1 = time.perf_counter()
+        first = c.erp("/GLEntries")
+        assert first.status_code == 200 and len(first.json()["value"]) == 1000
+        assert time.perf_counter() - t1 < 2.0
+        deep_token = encode_token((big.simulator.company.start + 500, 0))
+        t2 = time.perf_counter()
+        deep = c.erp(f"/GLEntries?$skiptoken={deep_token}")
+        assert deep.status_code == 200 and deep.json()["value"][0]["PostingDate"] >= "2026-03"
+        # a cold window costs a bounded number of day slices (reversals look back 7 days), whatever the offset
+        assert time.perf_counter() - t2 < 4.0
+        t3 = time.perf_counter()
+        page = c.crm("/crm/v3/objects/deals", params={"limit": 100})
+        assert page.status_code == 200 and time.perf_counter() - t3 < 2.0
+        cached = sum(len(v._data) for v in big.simulator.company._slices.values())
+        assert cached < 400, "only a bounded number of day slices is kept"
+    assert time.perf_counter() - t0 < 15

@@ -92,10 +92,19 @@ class RecordRejected(ValueError):
     """A record that cannot be landed; the reason goes to `raw._rejects` with the raw text."""
 
 
-def check_field(record: Mapping[str, Any], path: str, kind: str) -> None:
-    """Raise RecordRejected unless `record[path]` is of the kind declared: required/timestamp/date/number."""
+# How the APIs say "no value": absent, null, empty, or BambooHR's zero date.
+_ABSENT = (None, "", "0000-00-00")
+
+
+def check_field(record: Mapping[str, Any], path: str, kinds: str | tuple[str, ...]) -> None:
+    """Raise RecordRejected unless `record[path]` is of each kind declared: required/timestamp/date/number."""
+    for kind in (kinds,) if isinstance(kinds, str) else kinds:
+        _check_one(record, path, kind)
+
+
+def _check_one(record: Mapping[str, Any], path: str, kind: str) -> None:
     value = dig(record, path, _MISSING)
-    present = value is not _MISSING and value is not None and value != ""
+    present = value is not _MISSING and value not in _ABSENT
     if kind == "required":
         if not present:
             raise RecordRejected(f"missing required field '{path}'")
@@ -109,8 +118,7 @@ def check_field(record: Mapping[str, Any], path: str, kind: str) -> None:
             raise RecordRejected(f"field '{path}' is not a timestamp: {value!r}") from None
     elif kind == "date":
         try:
-            if value != "0000-00-00":
-                date.fromisoformat(str(value)[:10])
+            date.fromisoformat(str(value)[:10])
         except ValueError:
             raise RecordRejected(f"field '{path}' is not a date: {value!r}") from None
     elif kind == "number":

@@ -75,7 +75,7 @@ class Stream:
     body: Mapping[str, Any] | None = None
     cursor: IncrementalCursor | None = None
     updated_at: str | None = None
-    checks: Mapping[str, str] = field(default_factory=dict)
+    checks: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     deleted_when: Callable[[Mapping[str, Any]], bool] | None = None
     # Keys that locate a record rather than describe it (Jira's `self` links carry the site's host):
     # kept in the payload, left out of the content hash so that a moved site does not re-land history.

@@ -197,7 +197,7 @@ STREAMS = (
         records_at="results",
         description="Customer feedback: CSAT and NPS responses.",
         cursor=IncrementalCursor(field=MODIFIED, lookback=timedelta(minutes=5)),
-        checks={"properties.hs_response_value": "number", MODIFIED: "timestamp"},
+        checks={"properties.hs_response_value": ("required", "number"), MODIFIED: "timestamp"},
         read=searched("feedback_submissions", with_archived=False),
     ),
 )

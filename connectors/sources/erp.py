@@ -84,7 +84,7 @@ STREAMS = (
         "SalesInvoices",
         ("InvoiceID",),
         "Customer invoices, linked to CRM deals where sales recorded the deal id.",
-        {"Amount": "number", "InvoiceDate": "date"},
+        {"Amount": "number", "InvoiceDate": "date", "PostingDate": "date"},
     ),
     entity_set(
         "purchase_invoices",

@@ -138,7 +138,7 @@ STREAMS = (
         description="Employees with department, role, hire and termination, pay (HR tier only).",
         cursor=IncrementalCursor(field="lastChanged", lookback=timedelta(minutes=5)),
         checks={
-            "hireDate": "date",
+            "hireDate": ("required", "date"),
             "terminationDate": "date",
             "lastChanged": "timestamp",
             "workEmail": "required",

@@ -98,6 +98,7 @@ def issue_stream(name: str, project: str, description: str) -> Stream:
             "fields.updated": "timestamp",
             "fields.resolutiondate": "timestamp",
             "fields.duedate": "date",
+            "fields.customfield_10016": "number",
         },
         read=issues_of(project),
         not_hashed=SELF_LINKS,

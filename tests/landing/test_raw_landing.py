@@ -8,6 +8,9 @@ import pytest
 
 from connectors.embedded import SimulatorProcess
 from connectors.landing.raw_store import RawStore
+from connectors.simulator import Company
+from connectors.simulator.clock import now_for
+from connectors.simulator.mess import MALFORMED
 from connectors.sources import SOURCES
 from tests.conftest import AS_OF, SEED, all_streams, copy_warehouse, extract_all, query, raw_versions
 
@@ -124,3 +127,33 @@ def test_rows_that_disappear_from_odata_are_flagged_by_the_key_scan(baseline, tm
         still_there = {k for (k,) in query(tmp_path / "fresh.duckdb", f"select _key from {table}")}
         ever_seen = {k for (k,) in query(warehouse, f"select distinct _key from {table}")}
         assert flagged == ever_seen - still_there
+
+
+# The simulator's model knows which records it garbled on purpose (connectors/simulator/mess.py).
+PLANTED_DEFECTS = {
+    "hr.employees": ("hr", "employees"),
+    "hr.time_off": ("hr", "time_off_requests"),
+    "erp.gl_entries": ("erp", "gl_entries"),
+    "erp.sales_invoices": ("erp", "sales_invoices"),
+    "erp.purchase_invoices": ("erp", "purchase_invoices"),
+    "jira.RD": ("ticketing", "rd_issues"),
+    "jira.SD": ("ticketing", "service_requests"),
+    "crm.deals": ("crm", "deals"),
+    "crm.feedback_submissions": ("crm", "feedback_submissions"),
+}
+
+
+def test_exactly_the_records_the_source_garbled_are_rejected(baseline):
+    company = Company(SEED, "s")
+    now = now_for(AS_OF)
+    kept = {
+        (s, t): n
+        for s, t, n in query(
+            baseline.path, "select source, stream, count(distinct raw_hash) from raw._rejects group by all"
+        )
+    }
+    for kind, stream in PLANTED_DEFECTS.items():
+        planted = company.mess_counts(kind, now).get(MALFORMED[kind][1], 0)
+        assert planted > 0, f"the simulator planted no {kind} defect at this seed"
+        assert kept.pop(stream, 0) == planted, f"{stream}: {MALFORMED[kind][2]}"
+    assert kept == {}, "rejects in streams where the source planted no defect"

@@ -1,0 +1,77 @@
+{#-
+    Engine-specific SQL lives only here, behind adapter.dispatch, so the models run unchanged on
+    DuckDB and on a distributed engine (Spark, Trino, Snowflake) by switching the dbt target.
+-#}
+
+{#- The text at a JSON path (`$.fields.assignee.emailAddress`) of a JSON column, or null. -#}
+{% macro json_text(column, path) -%}
+    {{ return(adapter.dispatch('json_text')(column, path)) }}
+{%- endmacro %}
+
+{% macro default__json_text(column, path) -%}
+    json_extract_scalar({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro duckdb__json_text(column, path) -%}
+    json_extract_string({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro snowflake__json_text(column, path) -%}
+    get_path(parse_json({{ column }}), '{{ path[2:] }}')::varchar
+{%- endmacro %}
+
+{% macro spark__json_text(column, path) -%}
+    get_json_object({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+{#- A JSON array at a path, as JSON text (for lateral expansion in intermediate models). -#}
+{% macro json_array(column, path) -%}
+    {{ return(adapter.dispatch('json_array')(column, path)) }}
+{%- endmacro %}
+
+{% macro default__json_array(column, path) -%}
+    json_extract({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+{#- An ISO-8601 text with any offset (`Z`, `+08:00`, Jira's `+0800`) as a UTC timestamp. -#}
+{% macro to_utc(expression) -%}
+    {{ return(adapter.dispatch('to_utc')(expression)) }}
+{%- endmacro %}
+
+{% macro default__to_utc(expression) -%}
+    cast(from_iso8601_timestamp({{ expression }}) at time zone 'UTC' as timestamp)
+{%- endmacro %}
+
+{% macro duckdb__to_utc(expression) -%}
+    (try_cast({{ expression }} as timestamptz) at time zone 'UTC')
+{%- endmacro %}
+
+{#- The company-local calendar date of a UTC timestamp (time zone: var company_timezone). -#}
+{% macro local_date(utc_timestamp) -%}
+    {{ return(adapter.dispatch('local_date')(utc_timestamp)) }}
+{%- endmacro %}
+
+{% macro default__local_date(utc_timestamp) -%}
+    cast(from_utc_timestamp({{ utc_timestamp }}, '{{ var("company_timezone") }}') as date)
+{%- endmacro %}
+
+{% macro duckdb__local_date(utc_timestamp) -%}
+    cast(timezone('{{ var("company_timezone") }}', timezone('UTC', {{ utc_timestamp }})) as date)
+{%- endmacro %}
+
+{#- A text as a number, null when it is not one (raw keeps what sources send; staging types it). -#}
+{% macro to_number(expression) -%}
+    {{ return(adapter.dispatch('to_number')(expression)) }}
+{%- endmacro %}
+
+{% macro default__to_number(expression) -%}
+    try_cast({{ expression }} as double)
+{%- endmacro %}
+
+{% macro to_date(expression) -%}
+    {{ return(adapter.dispatch('to_date')(expression)) }}
+{%- endmacro %}
+
+{% macro default__to_date(expression) -%}
+    try_cast(nullif({{ expression }}, '0000-00-00') as date)
+{%- endmacro %}

@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DCW_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+MANIFEST := dbt_project/target/manifest.json
+DBT_FILES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 
 .PHONY: install demo test lint ui clean
 
@@ -17,18 +20,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+# The dbt manifest is parsed once here, not on every load of the Dagster definitions.
+$(MANIFEST): $(STAMP) $(DBT_FILES)
+	cd $(CURDIR) && $(BIN)/dagster-dbt project prepare-and-package --file dagster_project/project.py
+	touch $(MANIFEST)
+
+demo: $(MANIFEST)
 	mkdir -p $(DAGSTER_HOME)
 	$(BIN)/python -m dagster_project.demo
 
-test: $(STAMP)
+test: $(MANIFEST)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check connectors dagster_project tests
 	$(BIN)/ruff format --check connectors dagster_project tests
 
-ui: $(STAMP)
+ui: $(MANIFEST)
 	mkdir -p $(DAGSTER_HOME)
 	$(BIN)/dagster dev  # reads [tool.dagster] in pyproject.toml
 

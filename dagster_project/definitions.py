@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import dagster as dg
+from dagster_dbt import DbtCliResource
 
+from dagster_project.assets.dbt import warehouse_models
 from dagster_project.assets.raw import build_raw_assets
-from dagster_project.jobs import extract_job
+from dagster_project.jobs import extract_job, pipeline_job
+from dagster_project.project import DBT_EXECUTABLE, dbt_project
 from dagster_project.resources import SourceSystems, Warehouse
-from dagster_project.schedules import daily_extraction
+from dagster_project.schedules import daily_pipeline
 
 raw_assets = build_raw_assets()
 
 defs = dg.Definitions(
-    assets=[raw_assets],
-    jobs=[extract_job],
-    schedules=[daily_extraction],
-    resources={"warehouse": Warehouse(), "source_systems": SourceSystems()},
+    assets=[raw_assets, warehouse_models],
+    jobs=[extract_job, pipeline_job],
+    schedules=[daily_pipeline],
+    resources={
+        "warehouse": Warehouse(),
+        "source_systems": SourceSystems(),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+    },
 )

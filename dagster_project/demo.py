@@ -14,7 +14,7 @@ import dagster as dg
 
 from connectors.settings import warehouse_path
 from dagster_project.definitions import defs
-from dagster_project.jobs import extract_job
+from dagster_project.jobs import pipeline_job
 
 # The demo prints its own summary; Dagster's console says only what went wrong. The UI has the full log.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -52,21 +52,32 @@ def extraction_summary(result: dg.ExecuteInProcessResult) -> str:
     return format_table(header, [*rows, totals])
 
 
+def models_summary(result: dg.ExecuteInProcessResult) -> str:
+    built = [m.asset_key.to_user_string() for m in result.asset_materializations_for_node("warehouse_models")]
+    checks = [e for e in result.get_asset_check_evaluations()]
+    failed = [f"{e.asset_key.to_user_string()}: {e.check_name}" for e in checks if not e.passed]
+    lines = [f"dbt: {len(built)} models built, {len(checks) - len(failed)} of {len(checks)} tests passed."]
+    lines += [f"  FAILED {name}" for name in failed]
+    return "\n".join(lines)
+
+
 def main() -> int:
     print(
-        f"Extracting every source into {warehouse_path()} (sources without DCW_<SOURCE>_BASE_URL are read "
-        "from the bundled simulator) ...",
+        f"Running the pipeline into {warehouse_path()}: extraction (sources without DCW_<SOURCE>_BASE_URL "
+        "are read from the bundled simulator), then dbt build ...",
         flush=True,
     )
     started = time.monotonic()
-    result = defs.resolve_job_def(extract_job.name).execute_in_process(
+    result = defs.resolve_job_def(pipeline_job.name).execute_in_process(
         instance=_instance(), raise_on_error=False, run_config=QUIET_CONSOLE
     )
     print(extraction_summary(result))
-    print(f"Extraction took {time.monotonic() - started:.1f}s (Dagster run {result.run_id}).")
+    print(models_summary(result))
+    elapsed = time.monotonic() - started
+    print(f"The pipeline took {elapsed:.1f}s (Dagster run {result.run_id}; `make ui` shows it).")
     if not result.success:
         print(
-            "The extraction failed: see the errors above, and raw._loads in the warehouse.", file=sys.stderr
+            "The pipeline failed: see the errors above, raw._loads and the run in `make ui`.", file=sys.stderr
         )
         return 1
     return 0

@@ -14,3 +14,9 @@ extract_job = dg.define_asset_job(
     selection=raw_selection,
     description="Extract every source stream into the raw layer of the working warehouse.",
 )
+
+pipeline_job = dg.define_asset_job(
+    name="daily_pipeline",
+    selection=dg.AssetSelection.all(),
+    description="Extract every source, then build and test every dbt model downstream of it.",
+)

@@ -55,8 +55,9 @@
     cast(from_utc_timestamp({{ utc_timestamp }}, '{{ var("company_timezone") }}') as date)
 {%- endmacro %}
 
+{#- A naive value is read as UTC (the profile pins the session zone to UTC); an aware one as it is. -#}
 {% macro duckdb__local_date(utc_timestamp) -%}
-    cast(timezone('{{ var("company_timezone") }}', timezone('UTC', {{ utc_timestamp }})) as date)
+    cast(timezone('{{ var("company_timezone") }}', cast({{ utc_timestamp }} as timestamptz)) as date)
 {%- endmacro %}
 
 {#- A text as a number, null when it is not one (raw keeps what sources send; staging types it). -#}

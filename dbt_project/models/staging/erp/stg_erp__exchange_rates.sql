@@ -11,7 +11,7 @@ renamed as (
         {{ json_text('_payload', '$.FromCurrency') }} as from_currency,
         {{ json_text('_payload', '$.ToCurrency') }} as to_currency,
         {{ to_number(json_text('_payload', '$.Rate')) }} as rate,
-        _source_updated_at as last_modified_at,
+        {{ to_utc('_source_updated_at') }} as last_modified_at,
         _record_hash as record_hash
     from source
 )

@@ -5,11 +5,6 @@ source as (
     {{ latest_version(source('erp', 'gl_entries')) }}
 ),
 
-exchange_rates as (
-    select * from {{ ref('stg_erp__exchange_rates') }}
-    where to_currency = '{{ var("reporting_currency") }}'
-),
-
 renamed as (
     select
         _key as gl_entry_id,
@@ -27,26 +22,13 @@ renamed as (
         {{ json_text('_payload', '$.ReversedEntryID') }} as reversed_gl_entry_id,
         lower({{ json_text('_payload', '$.PostedByEmail') }}) as posted_by_email,
         _is_deleted as is_deleted,
-        _source_updated_at as last_modified_at,
+        {{ to_utc('_source_updated_at') }} as last_modified_at,
         _record_hash as record_hash
     from source
 ),
 
 converted as (
-    select
-        renamed.*,
-        case
-            when renamed.currency_original = '{{ var("reporting_currency") }}' then 1.0
-            else exchange_rates.rate
-        end as exchange_rate,
-        renamed.amount_original * case
-            when renamed.currency_original = '{{ var("reporting_currency") }}' then 1.0
-            else exchange_rates.rate
-        end as amount
-    from renamed
-    left join exchange_rates
-        on exchange_rates.from_currency = renamed.currency_original
-        and exchange_rates.rate_date = renamed.posting_date
+    {{ in_reporting_currency('renamed', rate_date='renamed.posting_date') }}
 )
 
 select * from converted

@@ -24,7 +24,7 @@ renamed as (
         {{ to_number(dbt.split_part(json_text('_payload', '$.payRate'), "' '", 1)) }} as pay_rate_amount,
         {{ dbt.split_part(json_text('_payload', '$.payRate'), "' '", 2) }} as pay_rate_currency,
         {{ json_text('_payload', '$.payPer') }} as pay_period,
-        _source_updated_at as last_changed_at,
+        {{ to_utc('_source_updated_at') }} as last_changed_at,
         {{ local_date('_source_updated_at') }} as last_changed_date,
         _record_hash as record_hash,
         _batch_id as batch_id

@@ -1,0 +1,23 @@
+with
+
+source as (
+    {{ latest_version(source('crm', 'feedback_submissions')) }}
+),
+
+renamed as (
+    select
+        _key as feedback_submission_id,
+        {{ json_text('_payload', '$.properties.hs_survey_type') }} as survey_type,
+        {{ to_number(json_text('_payload', '$.properties.hs_response_value')) }} as response_value,
+        {{ to_utc(json_text('_payload', '$.properties.hs_submission_timestamp')) }} as submitted_at,
+        {{ local_date(to_utc(json_text('_payload', '$.properties.hs_submission_timestamp'))) }} as submitted_date,
+        lower({{ json_text('_payload', '$.properties.hs_contact_email') }}) as contact_email,
+        {{ json_text('_payload', '$.properties.implementation_project_key') }} as implementation_project_key,
+        {{ json_text('_payload', '$.properties.hubspot_owner_id') }} as owner_id,
+        _is_deleted or coalesce({{ json_text('_payload', '$.archived') }} = 'true', false) as is_archived,
+        {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

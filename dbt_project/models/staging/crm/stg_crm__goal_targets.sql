@@ -1,0 +1,30 @@
+{#- Targets are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
+with
+
+source as (
+    {{ latest_version(source('crm', 'goal_targets')) }}
+),
+
+renamed as (
+    select
+        _key as goal_target_id,
+        {{ json_text('_payload', '$.properties.hs_goal_name') }} as goal_target_name,
+        {{ json_text('_payload', '$.properties.hs_assignee_user_id') }} as assignee_user_id,
+        {{ to_utc(json_text('_payload', '$.properties.hs_start_datetime')) }} as period_start_at,
+        {{ local_date(to_utc(json_text('_payload', '$.properties.hs_start_datetime'))) }} as period_start_date,
+        {{ to_utc(json_text('_payload', '$.properties.hs_end_datetime')) }} as period_end_at,
+        {{ local_date(to_utc(json_text('_payload', '$.properties.hs_end_datetime'))) }} as period_end_date,
+        {{ to_number(json_text('_payload', '$.properties.hs_target_amount')) }} as target_amount_original,
+        {{ json_text('_payload', '$.properties.hs_currency_code') }} as currency_original,
+        _is_deleted or coalesce({{ json_text('_payload', '$.archived') }} = 'true', false) as is_archived,
+        {{ to_utc(json_text('_payload', '$.properties.createdate')) }} as created_at,
+        {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _record_hash as record_hash
+    from source
+),
+
+converted as (
+    {{ in_reporting_currency('renamed', rate_date='renamed.period_start_date', original='target_amount_original', converted='target_amount') }}
+)
+
+select * from converted

@@ -1,0 +1,36 @@
+with
+
+source as (
+    {{ latest_version(source('crm', 'owners')) }}
+),
+
+renamed as (
+    select
+        _key as owner_id,
+        {{ json_text('_payload', '$.userId') }} as user_id,
+        lower({{ json_text('_payload', '$.email') }}) as email,
+        {{ json_text('_payload', '$.firstName') }} as first_name,
+        {{ json_text('_payload', '$.lastName') }} as last_name,
+        -- HubSpot lists an owner's teams and flags one primary; three positions cover every owner (none has two).
+        case
+            {%- for position in range(3) %}
+            when {{ json_text('_payload', '$.teams[' ~ position ~ '].primary') }} = 'true'
+                then {{ json_text('_payload', '$.teams[' ~ position ~ '].id') }}
+            {%- endfor %}
+        end as primary_team_id,
+        case
+            {%- for position in range(3) %}
+            when {{ json_text('_payload', '$.teams[' ~ position ~ '].primary') }} = 'true'
+                then {{ json_text('_payload', '$.teams[' ~ position ~ '].name') }}
+            {%- endfor %}
+        end as primary_team_name,
+        -- Archived owners come from the archived=true listing; a key scan may also find one gone.
+        _is_deleted or coalesce({{ json_text('_payload', '$.archived') }} = 'true', false) as is_archived,
+        {{ to_utc(json_text('_payload', '$.createdAt')) }} as created_at,
+        {{ local_date(to_utc(json_text('_payload', '$.createdAt'))) }} as created_date,
+        {{ to_utc(json_text('_payload', '$.updatedAt')) }} as last_modified_at,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

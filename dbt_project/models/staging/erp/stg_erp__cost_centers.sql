@@ -1,0 +1,21 @@
+with
+
+source as (
+    {{ latest_version(source('erp', 'cost_centers')) }}
+),
+
+renamed as (
+    select
+        _key as cost_center_id,
+        {{ json_text('_payload', '$.CostCenterName') }} as cost_center_name,
+        {{ json_text('_payload', '$.CompanyCode') }} as company_code,
+        {{ to_date(json_text('_payload', '$.ValidFrom')) }} as valid_from_date,
+        {{ to_date(json_text('_payload', '$.ValidTo')) }} as valid_to_date,
+        lower({{ json_text('_payload', '$.ResponsiblePersonEmail') }}) as responsible_person_email,
+        _is_deleted as is_deleted,
+        {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,23 @@
+with
+
+source as (
+    {{ latest_version(source('erp', 'period_closes')) }}
+),
+
+renamed as (
+    select
+        _key as period_close_id,
+        {{ json_text('_payload', '$.CompanyCode') }} as company_code,
+        cast({{ json_text('_payload', '$.FiscalYear') }} as integer) as fiscal_year,
+        cast({{ json_text('_payload', '$.FiscalPeriod') }} as integer) as fiscal_period,
+        {{ to_date(json_text('_payload', '$.PeriodEndDate')) }} as period_end_date,
+        {{ to_utc(json_text('_payload', '$.ClosedDateTime')) }} as closed_at,
+        {{ local_date(to_utc(json_text('_payload', '$.ClosedDateTime'))) }} as closed_date,
+        {{ json_text('_payload', '$.Status') }} as status,
+        _is_deleted as is_deleted,
+        {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,30 @@
+{#- Converted with the rate of the posting date, as the invoice's revenue line in the GL is. -#}
+with
+
+source as (
+    {{ latest_version(source('erp', 'sales_invoices')) }}
+),
+
+renamed as (
+    select
+        _key as sales_invoice_id,
+        {{ json_text('_payload', '$.CustomerID') }} as customer_id,
+        {{ json_text('_payload', '$.CustomerName') }} as customer_name,
+        {{ json_text('_payload', '$.CRMDealID') }} as crm_deal_id,
+        {{ to_date(json_text('_payload', '$.InvoiceDate')) }} as invoice_date,
+        {{ to_date(json_text('_payload', '$.PostingDate')) }} as posting_date,
+        {{ to_number(json_text('_payload', '$.Amount')) }} as amount_original,
+        {{ json_text('_payload', '$.Currency') }} as currency_original,
+        {{ json_text('_payload', '$.CostCenterID') }} as cost_center_id,
+        {{ json_text('_payload', '$.Status') }} as status,
+        _is_deleted as is_deleted,
+        {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _record_hash as record_hash
+    from source
+),
+
+converted as (
+    {{ in_reporting_currency('renamed', rate_date='renamed.posting_date') }}
+)
+
+select * from converted

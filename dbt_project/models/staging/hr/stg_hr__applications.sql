@@ -1,0 +1,23 @@
+with
+
+source as (
+    {{ latest_version(source('hr', 'applications')) }}
+),
+
+renamed as (
+    select
+        _key as application_id,
+        {{ json_text('_payload', '$.job.id') }} as job_id,
+        {{ json_text('_payload', '$.applicant.id') }} as applicant_id,
+        lower({{ json_text('_payload', '$.applicant.email') }}) as applicant_email,
+        {{ json_text('_payload', '$.status.label') }} as application_status,
+        {{ to_utc(json_text('_payload', '$.appliedDate')) }} as applied_at,
+        {{ local_date(to_utc(json_text('_payload', '$.appliedDate'))) }} as applied_date,
+        {{ to_utc(json_text('_payload', '$.lastStatusChangeDate')) }} as status_changed_at,
+        {{ local_date(to_utc(json_text('_payload', '$.lastStatusChangeDate'))) }} as status_changed_date,
+        _is_deleted as is_deleted,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,26 @@
+with
+
+source as (
+    {{ latest_version(source('hr', 'jobs')) }}
+),
+
+renamed as (
+    select
+        _key as job_id,
+        {{ json_text('_payload', '$.title.label') }} as job_title,
+        {{ json_text('_payload', '$.status.label') }} as job_status,
+        {{ json_text('_payload', '$.department.label') }} as hr_department_name,
+        {{ json_text('_payload', '$.location.label') }} as location_name,
+        {{ to_utc(json_text('_payload', '$.postedDate')) }} as posted_at,
+        {{ local_date(to_utc(json_text('_payload', '$.postedDate'))) }} as posted_date,
+        {{ to_utc(json_text('_payload', '$.filledDate')) }} as filled_at,
+        {{ local_date(to_utc(json_text('_payload', '$.filledDate'))) }} as filled_date,
+        cast({{ to_number(json_text('_payload', '$.newApplicantsCount')) }} as integer) as new_applicants_count,
+        cast({{ to_number(json_text('_payload', '$.activeApplicantsCount')) }} as integer) as active_applicants_count,
+        cast({{ to_number(json_text('_payload', '$.totalApplicantsCount')) }} as integer) as total_applicants_count,
+        _is_deleted as is_deleted,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

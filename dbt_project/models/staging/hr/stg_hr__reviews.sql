@@ -1,0 +1,22 @@
+{#- Rows of the 360 custom report: BambooHR has no review id, so the raw key is id|cycle|role. -#}
+with
+
+source as (
+    {{ latest_version(source('hr', 'reviews')) }}
+),
+
+renamed as (
+    select
+        _key as review_id,
+        {{ json_text('_payload', '$.id') }} as employee_id,
+        {{ json_text('_payload', '$.customReviewCycle') }} as review_cycle,
+        {{ json_text('_payload', '$.customReviewerRole') }} as reviewer_role,
+        {{ to_number(json_text('_payload', '$.customReviewScore')) }} as review_score,
+        cast({{ to_number(json_text('_payload', '$.customReviewerCount')) }} as integer) as reviewer_count,
+        {{ to_date(json_text('_payload', '$.customReviewDate')) }} as review_date,
+        _is_deleted as is_deleted,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

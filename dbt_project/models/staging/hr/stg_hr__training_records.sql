@@ -1,0 +1,29 @@
+{#- Costs are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
+with
+
+source as (
+    {{ latest_version(source('hr', 'training_records')) }}
+),
+
+renamed as (
+    select
+        _key as training_record_id,
+        {{ json_text('_payload', '$.employeeId') }} as employee_id,
+        {{ json_text('_payload', '$.type.id') }} as training_type_id,
+        {{ json_text('_payload', '$.type.name') }} as training_type_name,
+        {{ to_date(json_text('_payload', '$.completed')) }} as completed_date,
+        {{ to_number(json_text('_payload', '$.hours')) }} as training_hours,
+        {{ to_number(json_text('_payload', '$.credits')) }} as training_credits,
+        {{ json_text('_payload', '$.instructor') }} as instructor_name,
+        {{ to_number(json_text('_payload', '$.cost.cost')) }} as cost_original,
+        {{ json_text('_payload', '$.cost.currency') }} as currency_original,
+        _is_deleted as is_deleted,
+        _record_hash as record_hash
+    from source
+),
+
+converted as (
+    {{ in_reporting_currency('renamed', rate_date='renamed.completed_date', original='cost_original', converted='cost') }}
+)
+
+select * from converted

@@ -1,0 +1,17 @@
+with
+
+source as (
+    {{ latest_version(source('ticketing', 'customer_complaints')) }}
+),
+
+renamed as (
+    select
+        {{ jira_issue_columns('_payload') }},
+        {{ json_text('_payload', '$.fields.customfield_10101') }} as customer_name,
+        {{ json_text('_payload', '$.fields.customfield_10102') }} as implementation_issue_key,
+        _is_deleted as is_deleted,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,17 @@
+with
+
+source as (
+    {{ latest_version(source('ticketing', 'implementation_projects')) }}
+),
+
+renamed as (
+    select
+        {{ jira_issue_columns('_payload') }},
+        {{ to_date(json_text('_payload', '$.fields.customfield_10100')) }} as go_live_date,
+        {{ json_text('_payload', '$.fields.customfield_10101') }} as customer_name,
+        _is_deleted as is_deleted,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

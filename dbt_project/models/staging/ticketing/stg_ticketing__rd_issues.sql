@@ -1,0 +1,17 @@
+with
+
+source as (
+    {{ latest_version(source('ticketing', 'rd_issues')) }}
+),
+
+renamed as (
+    select
+        {{ jira_issue_columns('_payload') }},
+        {{ to_number(json_text('_payload', '$.fields.customfield_10016')) }} as story_points,
+        {{ changelog_transitions_into('_payload', 'status', 'Reopened') }} as reopen_count,
+        _is_deleted as is_deleted,
+        _record_hash as record_hash
+    from source
+)
+
+select * from renamed

@@ -77,11 +77,24 @@ def settings_from_env(
     base_url = os.environ.get(env_name(source, "base_url"), "").strip()
     if not base_url:
         return None
-    options = {k: os.environ[env_name(source, k)] for k in option_keys if os.environ.get(env_name(source, k))}
+    options = {
+        k: os.environ[env_name(source, k)].strip() for k in option_keys if os.environ.get(env_name(source, k))
+    }
     secrets = {
-        k: Secret(os.environ[env_name(source, k)]) for k in secret_keys if os.environ.get(env_name(source, k))
+        k: _secret_from_env(source, k) for k in secret_keys if os.environ.get(env_name(source, k), "").strip()
     }
     return SourceSettings(source=source, base_url=base_url, options=options, secrets=secrets)
+
+
+def _secret_from_env(source: str, key: str) -> Secret:
+    """A credential, trimmed: `export X=$(cat file)` leaves a newline that would otherwise end up in an
+    HTTP header, and from there in the exception `requests` raises, with the secret in it."""
+    value = os.environ[env_name(source, key)].strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(
+            f"{env_name(source, key)} contains a control character; set it to the bare credential"
+        )
+    return Secret(value)
 
 
 def settings_from_simulator(source: str, endpoint: dict, secret_keys: tuple[str, ...]) -> SourceSettings:

@@ -10,7 +10,9 @@ _REDACTED = "***"
 def redact(text: str, secrets: Iterable[str]) -> str:
     """Replace every secret value in `text`; a last line of defence for messages built from responses."""
     for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-        text = text.replace(secret, _REDACTED)
+        # also as Python prints it inside a repr or bytes (escaped), where the plain form does not match
+        for form in {secret, secret.encode("unicode_escape").decode("ascii")}:
+            text = text.replace(form, _REDACTED)
     return text
 
 

@@ -145,12 +145,26 @@ class HttpClient:
                     method, url, params=params, json=json_body, headers=headers, timeout=self.timeout
                 )
                 body = response.content  # reading the body is where truncation surfaces
+            except requests.exceptions.SSLError as exc:
+                raise SourceHTTPError(
+                    f"{method} {self._describe(url)}: TLS failed ({redact(str(exc), self.secrets)})",
+                    source=self.source,
+                    stream=stream,
+                ) from None
             except (
                 requests.ConnectionError,
                 requests.Timeout,
                 requests.exceptions.ChunkedEncodingError,
             ) as exc:
-                last_problem = f"{type(exc).__name__}: {exc}"
+                last_problem = redact(f"{type(exc).__name__}: {exc}", self.secrets)
+            except (requests.RequestException, ValueError) as exc:
+                # e.g. a header value requests refuses: its message quotes the header, credential and all.
+                raise SourceHTTPError(
+                    f"{method} {self._describe(url)} could not be sent: {type(exc).__name__}: "
+                    f"{redact(str(exc), self.secrets)}",
+                    source=self.source,
+                    stream=stream,
+                ) from None
             else:
                 status = response.status_code
                 if status in (401, 403):

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 _MISSING = object()
+# The lower bound of a first read: everything the source has.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _OFFSET_WITHOUT_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
 
 

@@ -80,6 +80,8 @@ class Stream:
     # Keys that locate a record rather than describe it (Jira's `self` links carry the site's host):
     # kept in the payload, left out of the content hash so that a moved site does not re-land history.
     not_hashed: frozenset[str] = frozenset()
+    # Its POSTs only read (a search, a report), so a failed one may be sent again; other POSTs never are.
+    reads_by_post: bool = False
     read: Callable[[ReadContext], Iterator[Page]] | None = None
     # OData and similar APIs never show a delete: a periodic key scan finds what disappeared.
     scan_keys: Callable[[ReadContext], Iterator[str]] | None = None
@@ -131,7 +133,7 @@ def paginate(
             stream=stream.name,
             params=current.params or None,
             json_body=current.body,
-            idempotent=True,
+            idempotent=current.method == "GET" or stream.reads_by_post,
         )
         records = extract_records(response, records_at if records_at is not None else stream.records_at)
         yield records, current

@@ -109,6 +109,11 @@ class RawStore:
         with self._lock:
             self._upsert_state(self._con, source, stream, value, None, reconciled=None)
 
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Read through the writer's own connection (DuckDB refuses a second one to the same file)."""
+        with self._lock:
+            return self._con.execute(sql, params or []).fetchall()
+
     def row_count(self, source: str, stream: str) -> int:
         with self._lock:
             return self._con.execute(f"select count(*) from {raw_table(source, stream)}").fetchone()[0]
@@ -163,7 +168,11 @@ class RawStore:
         return inserted
 
     def tombstone_missing(self, source: str, stream: str, batch_id: str, present_keys: Iterable[str]) -> int:
-        """After a complete key scan: add a deleted version for each live key the source no longer has."""
+        """After a complete key scan: add a deleted version for each live key the source no longer has.
+
+        The deleted version keeps the source timestamp of the version it closes, so a record that
+        reappears later is landed again rather than taken for a stale read.
+        """
         table = raw_table(source, stream)
         scanned = pa.table({"_key": pa.array(list(present_keys), pa.string())})
         now = now_utc()
@@ -175,16 +184,17 @@ class RawStore:
                 count = con.execute(
                     f"""
                     insert into {table}
-                    select _key, md5(_record_hash || ':deleted'), _payload, ?, ?, ?, true
+                    select _key, md5(_record_hash || ':deleted'), _payload, ?, ?, _source_updated_at, true
                     from (
                         select _key, arg_max(_record_hash, _extracted_at) as _record_hash,
                                arg_max(_payload, _extracted_at) as _payload,
+                               arg_max(_source_updated_at, _extracted_at) as _source_updated_at,
                                arg_max(_is_deleted, _extracted_at) as _is_deleted
                         from {table} group by _key
                     ) latest
                     where not _is_deleted and _key not in (select _key from scanned_keys)
                 """,
-                    [batch_id, now, now],
+                    [batch_id, now],
                 ).fetchone()[0]
                 con.unregister("scanned_keys")
                 con.execute(
@@ -233,43 +243,50 @@ class RawStore:
                 "_payload": pa.array(page.payloads, pa.string()),
                 "_source_updated_at": pa.array(page.updated_at, pa.timestamp("us", tz="UTC")),
                 "_is_deleted": pa.array(page.deleted, pa.bool_()),
+                "_position": pa.array(range(len(page.keys)), pa.int64()),
             }
         )
+        # A record lands unless it is its key's latest landed version, or older than that version (a
+        # stale read behind a lookback). So a record that changes back to an earlier content, or that
+        # reappears after a delete, lands again as the newest version.
+        #
+        # When every record has a source timestamp, only stored versions stamped at or after the page's
+        # earliest one can matter: a key whose latest version is older differs anyway, the timestamp
+        # being part of the content. Filtering on it lets DuckDB's zone maps skip the old row groups,
+        # so a page costs the same however large the table grows.
+        timestamped = pruned_by_time and all(u is not None for u in page.updated_at)
+        params = {
+            "batch": batch_id,
+            "at": extracted_at,
+            **({"low": min(page.updated_at)} if timestamped else {}),
+        }
+        window = "and _source_updated_at >= $low" if timestamped else ""
         con.register("page_records", arrow)
         try:
-            if pruned_by_time and all(u is not None for u in page.updated_at):
-                # Equal content carries an equal source timestamp, so only stored versions inside the
-                # page's time range can match; DuckDB's zone maps skip every other row group. This keeps
-                # a page's cost flat as the table grows.
-                low, high = min(page.updated_at), max(page.updated_at)
-                existing = (
-                    f"select _key, _record_hash from {table} where _source_updated_at between $low and $high"
-                )
-                params = {"low": low, "high": high, "batch": batch_id, "at": extracted_at}
-                condition = (
-                    f"not exists (select 1 from ({existing}) e where e._key = p._key "
-                    "and e._record_hash = p._record_hash)"
-                )
-            else:
-                # No source timestamp to prune by: compare with each key's latest version, so a record
-                # that changes back to an earlier content is still landed as the newest version.
-                existing = (
-                    f"select _key, arg_max(_record_hash, _extracted_at) as _record_hash from {table} "
-                    "where _key in (select _key from page_records) group by _key"
-                )
-                params = {"batch": batch_id, "at": extracted_at}
-                condition = (
-                    f"not exists (select 1 from ({existing}) e where e._key = p._key "
-                    "and e._record_hash = p._record_hash)"
-                )
             return con.execute(
                 f"""
                 insert into {table}
-                select _key, _record_hash, _payload::json, $batch, $at, _source_updated_at, _is_deleted
-                from (select *, row_number() over (partition by _key, _record_hash) as copy_no
-                      from page_records) p
-                where copy_no = 1 and {condition}
-            """,
+                with page as (
+                    select * from page_records
+                    qualify row_number() over (partition by _key order by _position desc) = 1
+                ),
+                latest as (
+                    select _key,
+                           arg_max(_record_hash, _extracted_at) as _record_hash,
+                           arg_max(_source_updated_at, _extracted_at) as _source_updated_at
+                    from {table}
+                    where _key in (select _key from page) {window}
+                    group by _key
+                )
+                select p._key, p._record_hash, p._payload::json, $batch, $at,
+                       p._source_updated_at, p._is_deleted
+                from page p
+                left join latest l on l._key = p._key
+                where l._key is null
+                   or (l._record_hash != p._record_hash
+                       and (p._source_updated_at is null or l._source_updated_at is null
+                            or p._source_updated_at >= l._source_updated_at))
+                """,
                 params,
             ).fetchone()[0]
         finally:

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from connectors.core.errors import redact
+from connectors.core.errors import ConnectorError, redact
 from connectors.core.http import RetryPolicy
 from connectors.core.records import (
     RecordRejected,
@@ -125,8 +125,12 @@ def extract_stream(
     status, error = "succeeded", None
     try:
         ctx = ReadContext(client=client, stream=stream, cursor=cursor)
+        seen: set[str] = set()
         for page in stream.pages(ctx):
             prepared = prepare_page(stream, page.records)
+            if stream.cursor is None:
+                seen.update(prepared.keys)
+                seen.update(key for key, *_ in prepared.rejects if key is not None)
             store.land_page(
                 source.name,
                 stream.name,
@@ -136,11 +140,21 @@ def extract_stream(
                 request=redact(page.request, client.secrets),
                 pruned_by_time=stream.updated_at_field is not None,
             )
-        if _reconcile_due(store, source, stream, had_rows, last_reconciled, reconcile):
+        if stream.cursor is None:
+            # A complete full read holds every key the source still has: what is missing was deleted.
+            if had_rows:
+                store.tombstone_missing(source.name, stream.name, batch_id, seen)
+        elif _reconcile_due(store, source, stream, had_rows, last_reconciled, reconcile):
             store.tombstone_missing(source.name, stream.name, batch_id, stream.scan_keys(ctx))
+    except ConnectorError as exc:
+        status, error = "failed", redact(str(exc), client.secrets)
+        raise
+    except Exception as exc:
+        # Anything else (a bug, a disk error) is reported like a connector error: named, and redacted.
+        status, error = "failed", redact(f"{type(exc).__name__}: {exc}", client.secrets)
+        raise ConnectorError(error, source=source.name, stream=stream.name) from None
     except BaseException as exc:
-        status = "failed"
-        error = redact(str(exc), client.secrets) if isinstance(exc, Exception) else type(exc).__name__
+        status, error = "failed", type(exc).__name__
         raise
     finally:
         store.finish_batch(batch_id, status, error)

@@ -9,20 +9,18 @@ endpoint with `archived=true`, landing as flagged versions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from connectors.core.auth import BearerAuth
-from connectors.core.errors import SourceHTTPError
 from connectors.core.http import HttpClient
 from connectors.core.paginators import CursorTokenPaginator, Request
+from connectors.core.records import EPOCH, dig, parse_instant
 from connectors.core.source import Source
 from connectors.core.streams import IncrementalCursor, Page, ReadContext, Stream, highest_cursor, paginate
 from connectors.settings import SourceSettings
 
 MODIFIED = "properties.hs_lastmodifieddate"
-SEARCH_CAP = 10_000
 PAGE_SIZE = 100
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PROPERTIES = {
     "deals": (
         "dealname",
@@ -63,17 +61,16 @@ def _millis(moment: datetime) -> str:
     return str(int(moment.timestamp() * 1000))
 
 
-def _lists(after_param: str = "after") -> CursorTokenPaginator:
-    return CursorTokenPaginator(token_path="paging.next.after", param=after_param)
+def _lists() -> CursorTokenPaginator:
+    return CursorTokenPaginator(token_path="paging.next.after", param="after")
 
 
-def _search_body(object_type: str, low: datetime, high: datetime) -> dict:
+def _search_body(object_type: str, moment: datetime, operator: str) -> dict:
     return {
         "filterGroups": [
             {
                 "filters": [
-                    {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": _millis(low)},
-                    {"propertyName": "hs_lastmodifieddate", "operator": "LT", "value": _millis(high)},
+                    {"propertyName": "hs_lastmodifieddate", "operator": operator, "value": _millis(moment)}
                 ]
             }
         ],
@@ -83,52 +80,57 @@ def _search_body(object_type: str, low: datetime, high: datetime) -> dict:
     }
 
 
-def _search_windows(
-    ctx: ReadContext, path: str, object_type: str, low: datetime, high: datetime
-) -> Iterator[tuple[datetime, datetime]]:
-    """Split [low, high) into windows of at most SEARCH_CAP results each, oldest first."""
-    probe = ctx.client.post(
-        path,
-        stream=ctx.stream.name,
-        idempotent=True,
-        json_body={**_search_body(object_type, low, high), "limit": 1},
-    )
-    total = int(probe.get("total", 0))
-    if total <= SEARCH_CAP:
-        if total:
-            yield low, high
-        return
-    if high - low <= timedelta(milliseconds=1):
-        raise SourceHTTPError(
-            f"{total} objects share one modification millisecond at {low.isoformat()}; "
-            f"the search API cannot page past {SEARCH_CAP}",
-            source="crm",
-            stream=ctx.stream.name,
+def _modified(record: dict) -> datetime | None:
+    try:
+        return parse_instant(dig(record, MODIFIED))
+    except ValueError:
+        return None
+
+
+def _one_millisecond(
+    ctx: ReadContext, path: str, object_type: str, moment: datetime, seen: set[str]
+) -> Iterator[Page]:
+    """More than a page modified in one millisecond (a bulk import): page that millisecond by offset."""
+    request = Request(path=path, method="POST", body=_search_body(object_type, moment, "EQ"))
+    pager = CursorTokenPaginator(token_path="paging.next.after", param="after", in_body=True)
+    for records, sent in paginate(ctx, request, records_at="results", paginator=pager):
+        fresh = [r for r in records if r.get("id") not in seen]
+        yield Page(
+            fresh,
+            f"POST {path} {MODIFIED} = {moment.isoformat()} after={(sent.body or {}).get('after', 0)}",
+            checkpoint=moment,
         )
-    middle = low + (high - low) / 2
-    yield from _search_windows(ctx, path, object_type, low, middle)
-    yield from _search_windows(ctx, path, object_type, middle, high)
 
 
 def searched(object_type: str, with_archived: bool):
-    """Incremental read of one object type through search, then (optionally) its archived objects."""
+    """Incremental read through search, keyset-paged; then, optionally, the archived objects.
+
+    Search pages by offset (`after`) over a result that moves while it is read: a record modified
+    mid-read jumps to the end and shifts every later one back, so an offset would skip one. Instead each
+    request asks again for what was modified at or after the last timestamp seen, dropping the ids
+    already read at exactly that timestamp. No offset grows, so the 10,000-result cap never applies.
+    """
     path = f"crm/v3/objects/{object_type}/search"
 
     def read(ctx: ReadContext) -> Iterator[Page]:
-        # The upper bound is fixed for the whole read so that windows do not move while paging.
-        upper = datetime.now(UTC) + timedelta(minutes=1)
-        high = ctx.cursor
-        for low, top in _search_windows(ctx, path, object_type, ctx.since or EPOCH, upper):
-            request = Request(path=path, method="POST", body=_search_body(object_type, low, top))
-            pager = CursorTokenPaginator(token_path="paging.next.after", param="after", in_body=True)
-            for records, sent in paginate(ctx, request, records_at="results", paginator=pager):
-                high = highest_cursor(records, MODIFIED, high)
-                yield Page(
-                    records,
-                    f"POST {path} window=[{low.isoformat()}, {top.isoformat()}) "
-                    f"after={(sent.body or {}).get('after', 0)}",
-                    checkpoint=high,
-                )
+        low, seen_at_low, high = ctx.since or EPOCH, set(), ctx.cursor
+        while True:
+            response = ctx.client.post(
+                path, stream=ctx.stream.name, idempotent=True, json_body=_search_body(object_type, low, "GTE")
+            )
+            records = response.get("results") or []
+            fresh = [r for r in records if not (_modified(r) == low and r.get("id") in seen_at_low)]
+            high = highest_cursor(fresh, MODIFIED, high)
+            if fresh:
+                yield Page(fresh, f"POST {path} {MODIFIED} >= {low.isoformat()}", checkpoint=high)
+            if len(records) < PAGE_SIZE:
+                break
+            top = max((m for m in map(_modified, records) if m is not None), default=None)
+            if top is None or top <= low:
+                yield from _one_millisecond(ctx, path, object_type, low, seen_at_low)
+                low, seen_at_low = low + timedelta(milliseconds=1), set()
+            else:
+                low, seen_at_low = top, {r.get("id") for r in records if _modified(r) == top}
         if with_archived:
             request = Request(
                 path=f"crm/v3/objects/{object_type}",
@@ -178,6 +180,7 @@ STREAMS = (
         checks={"properties.amount": "number", "properties.closedate": "timestamp", MODIFIED: "timestamp"},
         deleted_when=_archived,
         read=searched("deals", with_archived=True),
+        reads_by_post=True,
     ),
     Stream(
         name="goal_targets",
@@ -199,6 +202,7 @@ STREAMS = (
         cursor=IncrementalCursor(field=MODIFIED, lookback=timedelta(minutes=5)),
         checks={"properties.hs_response_value": ("required", "number"), MODIFIED: "timestamp"},
         read=searched("feedback_submissions", with_archived=False),
+        reads_by_post=True,
     ),
 )
 

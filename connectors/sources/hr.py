@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from connectors.core.auth import BasicAuth
 from connectors.core.http import HttpClient
 from connectors.core.paginators import PageNumberPaginator
-from connectors.core.records import format_instant, parse_instant
+from connectors.core.records import EPOCH, format_instant, parse_instant
 from connectors.core.source import Source
-from connectors.core.streams import IncrementalCursor, Page, ReadContext, Stream, highest_cursor
+from connectors.core.streams import IncrementalCursor, Page, ReadContext, Stream
 from connectors.settings import SourceSettings
 
 EMPLOYEE_FIELDS = (
@@ -46,10 +46,8 @@ REVIEW_FIELDS = (
     "customReviewerCount",
     "customReviewDate",
 )
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EMPLOYEES_PER_PAGE = 50
-# Leave requests change (approved, cancelled) long after they are filed, and are filed for future dates.
-TIME_OFF_LOOKBACK = timedelta(days=90)
+# Leave is filed ahead: read requests up to a year past today.
 TIME_OFF_HORIZON = timedelta(days=366)
 DEFAULT_START_DATE = "2024-01-01"
 
@@ -95,16 +93,17 @@ def _month_windows(start: date, end: date) -> Iterator[tuple[date, date]]:
 
 
 def read_time_off(ctx: ReadContext) -> Iterator[Page]:
-    start_option = ctx.client.options.get("start_date", DEFAULT_START_DATE)
-    start = ctx.since.date() if ctx.since else date.fromisoformat(start_option)
+    """Every request overlapping [start date, a year ahead], month by month, on every run.
+
+    BambooHR filters requests by leave dates, not by when they changed, and a request is approved or
+    cancelled long after it was filed: no change cursor can be derived, so the window is read whole.
+    """
+    start = date.fromisoformat(ctx.client.options.get("start_date", DEFAULT_START_DATE))
     end = (datetime.now(UTC) + TIME_OFF_HORIZON).date()
-    high = ctx.cursor
     for window_start, window_end in _month_windows(start, end):
         params = {"start": window_start.isoformat(), "end": window_end.isoformat()}
         records = ctx.client.get("time_off/requests/", stream=ctx.stream.name, params=params)
-        high = highest_cursor(records, "status.lastChanged", high)
         yield Page(list(records), f"GET time_off/requests/?start={params['start']}&end={params['end']}")
-    yield Page([], "end of read", checkpoint=high)
 
 
 def read_training_records(ctx: ReadContext) -> Iterator[Page]:
@@ -151,7 +150,7 @@ STREAMS = (
         path="time_off/requests/",
         primary_key=("id",),
         description="Leave requests with type, status and days: the absence side of attendance.",
-        cursor=IncrementalCursor(field="status.lastChanged", lookback=TIME_OFF_LOOKBACK, ordered=False),
+        updated_at="status.lastChanged",
         checks={"employeeId": "required", "start": "date", "end": "date", "amount.amount": "number"},
         read=read_time_off,
     ),

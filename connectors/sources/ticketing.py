@@ -45,15 +45,21 @@ PAGE_SIZE = 100
 SELF_LINKS = frozenset({"self"})
 
 
-def _user_time_zone(ctx: ReadContext) -> ZoneInfo:
+# No zone on the account: read the bound as UTC and widen it by the largest offset there is.
+UNKNOWN_ZONE_MARGIN = timedelta(hours=14)
+
+
+def _user_time_zone(ctx: ReadContext) -> ZoneInfo | None:
     """JQL reads `updated >= "2026-03-01 10:00"` in the calling user's zone, not UTC."""
-    me = ctx.client.get(f"{API}/myself", stream=ctx.stream.name)
-    return ZoneInfo(me.get("timeZone") or "UTC")
+    zone = ctx.client.get(f"{API}/myself", stream=ctx.stream.name).get("timeZone")
+    return ZoneInfo(zone) if zone else None
 
 
-def jql_for(project: str, since: datetime | None, zone: ZoneInfo) -> str:
+def jql_for(project: str, since: datetime | None, zone: ZoneInfo | None) -> str:
     clauses = [f"project = {project}"]
     if since is not None:
+        if zone is None:
+            since, zone = since - UNKNOWN_ZONE_MARGIN, ZoneInfo("UTC")
         local = since.astimezone(zone).replace(second=0, microsecond=0)
         clauses.append(f'updated >= "{local:%Y-%m-%d %H:%M}"')
     return " AND ".join(clauses) + " ORDER BY updated ASC, key ASC"
@@ -61,7 +67,7 @@ def jql_for(project: str, since: datetime | None, zone: ZoneInfo) -> str:
 
 def issues_of(project: str):
     def read(ctx: ReadContext) -> Iterator[Page]:
-        jql = jql_for(project, ctx.since, _user_time_zone(ctx) if ctx.since else ZoneInfo("UTC"))
+        jql = jql_for(project, ctx.since, _user_time_zone(ctx) if ctx.since else None)
         request = Request(
             path=f"{API}/search/jql",
             params={
@@ -91,7 +97,9 @@ def issue_stream(name: str, project: str, description: str) -> Stream:
         description=description,
         records_at="issues",
         paginator=lambda: CursorTokenPaginator(token_path="nextPageToken", param="nextPageToken"),
-        cursor=IncrementalCursor(field="fields.updated", lookback=timedelta(minutes=2)),
+        # Search is eventually consistent (an issue can show up minutes after its `updated`), and
+        # JQL rounds to the minute: re-read half an hour; what was landed already is not written again.
+        cursor=IncrementalCursor(field="fields.updated", lookback=timedelta(minutes=30)),
         checks={
             "key": "required",
             "fields.created": "timestamp",

@@ -36,6 +36,8 @@ ENTRIES[10] = {"employeeEmail": "no.id@example.com", "hours": 8, "workDate": "20
 
 
 class TimesheetAPI(BaseHTTPRequestHandler):
+    entries = ENTRIES
+
     def do_GET(self):
         if self.headers.get("X-API-Key") != "ts-key":
             self.send_response(401)
@@ -43,7 +45,8 @@ class TimesheetAPI(BaseHTTPRequestHandler):
             return
         query_args = parse_qs(urlparse(self.path).query)
         offset, limit = int(query_args["offset"][0]), int(query_args["limit"][0])
-        body = json.dumps({"total": len(ENTRIES), "entries": ENTRIES[offset : offset + limit]}).encode()
+        page = self.entries[offset : offset + limit]
+        body = json.dumps({"total": len(self.entries), "entries": page}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -119,3 +122,16 @@ def test_a_declared_source_gets_its_dagster_asset(timesheet_api, tmp_path, monke
     assert result.success
     [materialization] = result.asset_materializations_for_node("extract_raw")
     assert materialization.metadata["rows_inserted"].value == 122
+
+
+def test_a_key_gone_from_a_full_read_gets_a_deleted_version(timesheet_api, tmp_path, monkeypatch):
+    settings = SourceSettings("timesheet", timesheet_api, secrets={"api_key": Secret("ts-key")})
+    with RawStore(tmp_path / "w.duckdb") as store:
+        extract_stream(store, SOURCES["timesheet"], settings, "entries")
+        monkeypatch.setattr(TimesheetAPI, "entries", [e for e in ENTRIES if e.get("entryId") != 42])
+        second = extract_stream(store, SOURCES["timesheet"], settings, "entries")
+        assert (second.rows_inserted, second.rows_tombstoned) == (0, 1)
+        assert store.query(
+            "select _is_deleted from raw.timesheet__entries where _key = '42' "
+            "order by _extracted_at desc limit 1"
+        ) == [(True,)]

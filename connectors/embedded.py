@@ -14,7 +14,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from connectors.settings import SourceSettings, env_name, settings_from_env, settings_from_simulator
+from connectors.settings import (
+    SIMULATOR_AS_OF_ENV,
+    SIMULATOR_FAULT_RATE_ENV,
+    SIMULATOR_SCALE_ENV,
+    SIMULATOR_SEED_ENV,
+    SourceSettings,
+    env_name,
+    settings_from_env,
+    settings_from_simulator,
+)
 from connectors.sources import SOURCES
 
 
@@ -94,10 +103,10 @@ def configured_settings(sources: Mapping[str, object] = SOURCES) -> dict[str, So
 
 def simulator_from_env() -> SimulatorProcess:
     """The simulator the embedded default starts, tuned by DCW_SIMULATOR_* (seed, scale, as-of)."""
-    as_of = os.environ.get("DCW_SIMULATOR_AS_OF")
+    as_of = os.environ.get(SIMULATOR_AS_OF_ENV)
     return SimulatorProcess(
-        seed=int(os.environ.get("DCW_SIMULATOR_SEED", "42")),
-        scale=os.environ.get("DCW_SIMULATOR_SCALE", "s"),
+        seed=int(os.environ.get(SIMULATOR_SEED_ENV, "42")),
+        scale=os.environ.get(SIMULATOR_SCALE_ENV, "s"),
         as_of=date.fromisoformat(as_of) if as_of else None,
-        fault_rate=float(os.environ.get("DCW_SIMULATOR_FAULT_RATE", "0")),
+        fault_rate=float(os.environ.get(SIMULATOR_FAULT_RATE_ENV, "0")),
     )

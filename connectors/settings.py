@@ -12,6 +12,11 @@ from pathlib import Path
 ENV_PREFIX = "DCW_"
 WAREHOUSE_PATH_ENV = "DCW_WAREHOUSE_PATH"
 DEFAULT_WAREHOUSE_PATH = Path("data") / "warehouse.duckdb"
+# The bundled simulator that stands in for any source without a configured base URL.
+SIMULATOR_SEED_ENV = "DCW_SIMULATOR_SEED"
+SIMULATOR_SCALE_ENV = "DCW_SIMULATOR_SCALE"
+SIMULATOR_AS_OF_ENV = "DCW_SIMULATOR_AS_OF"
+SIMULATOR_FAULT_RATE_ENV = "DCW_SIMULATOR_FAULT_RATE"
 
 
 class Secret:

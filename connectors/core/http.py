@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.auth import AuthBase
@@ -95,6 +95,13 @@ class HttpClient:
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
+            # Next-page links come from response bodies; the session's credentials go to our host only.
+            if urlsplit(path).netloc != urlsplit(self.base_url).netloc:
+                raise SourceHTTPError(
+                    f"refusing to follow a link to another host: {urlsplit(path).netloc}",
+                    source=self.source,
+                    stream=None,
+                )
             return path
         return urljoin(self.base_url.rstrip("/") + "/", path.lstrip("/"))
 

@@ -31,6 +31,13 @@ from connectors.settings import SourceSettings
 
 log = logging.getLogger(__name__)
 RECONCILE_EVERY = timedelta(days=7)
+# A source clock may run ahead a little; a cursor further ahead is a garbled timestamp, and committing it
+# would park the stream in the future. Holding it back only costs re-reading a margin next time.
+CURSOR_AHEAD_LIMIT = timedelta(days=1)
+
+
+def _credible(checkpoint: datetime | None) -> datetime | None:
+    return None if checkpoint is None else min(checkpoint, now_utc() + CURSOR_AHEAD_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,7 @@ def extract_stream(
                 stream.name,
                 batch_id,
                 prepared,
-                checkpoint=page.checkpoint,
+                checkpoint=_credible(page.checkpoint),
                 request=redact(page.request, client.secrets),
                 pruned_by_time=stream.updated_at_field is not None,
             )

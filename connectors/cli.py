@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 
-from connectors.embedded import configured_settings, simulator_from_env
+from connectors.embedded import source_settings
 from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, extract_streams
 from connectors.settings import warehouse_path
@@ -49,20 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     selected = _selected(args.streams)
-    settings = configured_settings()
-    simulator = None
-    if any(settings[source] is None for source, _ in selected):
-        simulator = simulator_from_env().start()
-        settings = {name: value or simulator.settings(name) for name, value in settings.items()}
-    try:
-        with RawStore(args.warehouse or warehouse_path()) as store:
-            jobs = [StreamJob(SOURCES[src], settings[src], stream) for src, stream in selected]
-            results, failures = extract_streams(
-                store, jobs, workers=args.workers, reconcile=True if args.reconcile else None
-            )
-    finally:
-        if simulator:
-            simulator.stop()
+    log = logging.getLogger("connectors")
+    with (
+        source_settings({src for src, _ in selected}, log=log.info) as settings,
+        RawStore(args.warehouse or warehouse_path()) as store,
+    ):
+        jobs = [StreamJob(SOURCES[src], settings[src], stream) for src, stream in selected]
+        results, failures = extract_streams(
+            store, jobs, workers=args.workers, reconcile=True if args.reconcile else None
+        )
     for result in results:
         print(json.dumps(result.as_dict(), default=str))
     for failure in failures:

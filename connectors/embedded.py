@@ -10,7 +10,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -110,3 +111,25 @@ def simulator_from_env() -> SimulatorProcess:
         as_of=date.fromisoformat(as_of) if as_of else None,
         fault_rate=float(os.environ.get(SIMULATOR_FAULT_RATE_ENV, "0")),
     )
+
+
+@contextmanager
+def source_settings(
+    sources: Iterable[str],
+    simulator: SimulatorProcess | None = None,
+    log: Callable[[str], None] | None = None,
+) -> Iterator[dict[str, SourceSettings]]:
+    """Settings for the given sources: configured ones from the environment, the rest from the bundled
+    simulator, started for the duration (and `simulator_from_env()` unless one is given)."""
+    settings = {name: value for name, value in configured_settings().items() if name in set(sources)}
+    missing = sorted(name for name, value in settings.items() if value is None)
+    if not missing:
+        yield settings
+        return
+    with simulator or simulator_from_env() as running:
+        if log:
+            log(
+                f"No base URL configured for {', '.join(missing)}: reading the bundled simulator at "
+                f"{running.url} (seed {running.seed}, scale {running.scale})."
+            )
+        yield {name: value or running.settings(name) for name, value in settings.items()}

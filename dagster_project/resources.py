@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 
 import dagster as dg
 from pydantic import Field
 
-from connectors.embedded import SimulatorProcess, configured_settings, simulator_from_env
+from connectors.embedded import SimulatorProcess, simulator_from_env, source_settings
 from connectors.settings import SourceSettings, warehouse_path
 
 
@@ -40,20 +39,8 @@ class SourceSystems(dg.ConfigurableResource):
             else default.fault_rate,
         )
 
-    @contextmanager
     def connect(
         self, sources: set[str], log: dg.DagsterLogManager | None = None
-    ) -> Iterator[dict[str, SourceSettings]]:
+    ) -> AbstractContextManager[dict[str, SourceSettings]]:
         """Settings for the given sources, starting (and afterwards stopping) the simulator if needed."""
-        settings = {name: value for name, value in configured_settings().items() if name in sources}
-        missing = sorted(name for name, value in settings.items() if value is None)
-        if not missing:
-            yield settings
-            return
-        with self._simulator() as simulator:
-            if log:
-                log.info(
-                    f"No base URL configured for {', '.join(missing)}: reading the bundled simulator at "
-                    f"{simulator.url} (seed {simulator.seed}, scale {simulator.scale})."
-                )
-            yield {name: value or simulator.settings(name) for name, value in settings.items()}
+        return source_settings(sources, self._simulator(), log.info if log else None)

@@ -42,14 +42,14 @@ class RetryPolicy:
     backoff_max_s: float = 30.0
     retry_after_max_s: float = 120.0
     jitter: float = 0.2
-    statuses: frozenset[int] = field(default_factory=lambda: frozenset({429, 500, 502, 503, 504}))
+    statuses: frozenset[int] = field(default_factory=lambda: frozenset({408, 429, 500, 502, 503, 504}))
 
     def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
         if retry_after is not None:
-            # The server said when; asking earlier only earns another 429. Capped so a hostile value
-            # cannot park the pipeline.
-            return min(retry_after, self.retry_after_max_s)
+            # The server said when; asking earlier only earns another 429. A little on top, so that the
+            # streams that hit the same limit do not all come back in the same instant.
+            return retry_after * (1 + self.jitter * rng.random())
         backoff = min(self.backoff_max_s, self.backoff_base_s * 2 ** (attempt - 1))
         return backoff * (1 + self.jitter * rng.random())
 
@@ -185,6 +185,14 @@ class HttpClient:
                 if status in self.retry.statuses:
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
                     last_problem = f"HTTP {status}: {self._excerpt(body, response.headers)}"
+                    if retry_after is not None and retry_after > self.retry.retry_after_max_s:
+                        # A wait that long is a quota (HubSpot's daily limit), not a blip: say so now.
+                        raise RetriesExhaustedError(
+                            f"{method} {self._describe(url)}: the source asks to wait {retry_after:.0f}s, "
+                            f"more than the {self.retry.retry_after_max_s:.0f}s allowed; {last_problem}",
+                            source=self.source,
+                            stream=stream,
+                        )
                 elif status >= 400:
                     raise SourceHTTPError(
                         f"{method} {self._describe(response.url)} answered HTTP {status}: "

@@ -80,14 +80,17 @@ def without_keys(record: Any, names: frozenset[str]) -> Any:
 
 
 def record_key(record: Mapping[str, Any], primary_key: tuple[str, ...]) -> str:
-    """The `_key` column: the primary key's value, or its parts joined by `|` for a composite key."""
+    """The `_key` column: the primary key's value, or its parts joined by `|` for a composite key (a `|` or
+    `\\` inside a part is escaped with `\\`, so that two different keys never join to the same text)."""
     parts = []
     for path in primary_key:
         value = dig(record, path, _MISSING)
         if value is _MISSING or value is None or value == "":
             raise RecordRejected(f"missing primary key field '{path}'")
         parts.append(str(value))
-    return "|".join(parts)
+    if len(parts) == 1:
+        return parts[0]
+    return "|".join(p.replace("\\", "\\\\").replace("|", "\\|") for p in parts)
 
 
 class RecordRejected(ValueError):

@@ -38,6 +38,13 @@ def test_composite_keys_join_their_parts_and_missing_parts_are_rejected():
         record_key({"d": "2026-01-01", "f": "USD"}, ("d", "f", "t"))
 
 
+def test_a_bar_inside_a_composite_key_part_cannot_make_two_keys_equal():
+    first = record_key({"a": "x|y", "b": "z"}, ("a", "b"))
+    second = record_key({"a": "x", "b": "y|z"}, ("a", "b"))
+    assert first != second
+    assert record_key({"id": "a|b"}, ("id",)) == "a|b", "a single-part key is kept as the source sent it"
+
+
 def test_dotted_keys_win_over_nested_paths():
     assert dig({"@odata.nextLink": "x"}, "@odata.nextLink") == "x"
     assert dig({"paging": {"next": {"after": "5"}}}, "paging.next.after") == "5"

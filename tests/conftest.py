@@ -21,8 +21,9 @@ from connectors.sources import SOURCES
 SEED = 7
 AS_OF = date(2026, 10, 31)
 BUILTIN_SOURCES = ("hr", "erp", "ticketing", "crm")
-# Retries as the product does them, with the waits shrunk so faults cost milliseconds in tests.
-FAST_RETRY = RetryPolicy(max_attempts=10, backoff_base_s=0.01, backoff_max_s=0.05, retry_after_max_s=0.05)
+# Retries as the product does them, with backoff shrunk so faults cost milliseconds in tests; the
+# simulator's Retry-After (1 s) is waited for real, as the product must.
+FAST_RETRY = RetryPolicy(max_attempts=10, backoff_base_s=0.01, backoff_max_s=0.05, retry_after_max_s=5)
 
 
 def all_streams() -> list[tuple[str, str]]:

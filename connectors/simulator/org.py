@@ -204,6 +204,12 @@ _SHORT = {
 }
 
 
+# A department's ids (department, cost centers, CRM team) follow its place in the largest company, so the
+# same department has the same ids at every scale, and one id-keyed mapping seed serves s, m and l.
+_LARGEST = {fam: max(counts[fam] for counts in DEPT_COUNTS.values()) for fam in FAMILIES}
+_ID_INDEX = {slot: k for k, slot in enumerate((fam, i) for fam in FAMILIES for i in range(_LARGEST[fam]))}
+
+
 def build_departments(seed: int, scale: str) -> list[Department]:
     """Departments of a company of this scale, with profiles spread by the seed."""
     r = rng(seed, scale, "departments")
@@ -232,14 +238,15 @@ def build_departments(seed: int, scale: str) -> list[Department]:
             short = f"{_SHORT[fam]} {team_en.split()[0]}"
         else:
             name_en, name_zh, hr_name, short = team_en, team_zh, _HR_SINGLE[fam], _SHORT[fam]
-        base = 1000 + idx * 10
+        id_index = _ID_INDEX[(fam, i)]
+        base = 1000 + id_index * 10
         ccs = (f"CC{base}",) if fam != "rnd" or scale == "s" else (f"CC{base}", f"CC{base + 1}")
         erp_name = (
             f"{_ERP_PREFIX[fam]} {team_en.upper()}" if fam in _HR_PREFIX else _ERP_PREFIX[fam] + " DEPT"
         )
         depts.append(
             Department(
-                dept_id=f"D{idx + 1:02d}",
+                dept_id=f"D{id_index + 1:02d}",
                 family=fam,
                 name_en=name_en,
                 name_zh=name_zh,
@@ -247,7 +254,7 @@ def build_departments(seed: int, scale: str) -> list[Department]:
                 division=DIVISIONS[fam],
                 cost_center_ids=ccs,
                 erp_name=erp_name,
-                crm_team_id=str(7100 + idx) if fam == "sales" else None,
+                crm_team_id=str(7100 + id_index) if fam == "sales" else None,
                 crm_team_name=f"Team {team_en}" if fam == "sales" else None,
                 spellings={
                     "hr_name": hr_name,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from connectors.core.auth import BasicAuth, BearerAuth
 from connectors.core.http import HttpClient
 from connectors.core.paginators import NextLinkPaginator, Request
-from connectors.core.records import format_instant, record_key
+from connectors.core.records import RecordRejected, format_instant, record_key
 from connectors.core.source import Source
 from connectors.core.streams import IncrementalCursor, ReadContext, Stream, paginate
 from connectors.settings import SourceSettings
@@ -33,7 +33,10 @@ def _scan_keys(keys: tuple[str, ...]):
         request = Request(path=ctx.stream.path, params={"$select": ",".join(keys)})
         for records, _ in paginate(ctx, request):
             for record in records:
-                yield record_key(record, keys)
+                try:
+                    yield record_key(record, keys)
+                except RecordRejected:
+                    continue  # no key, no row to match: its normal reads are rejected and kept already
 
     return scan
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dagster as dg
@@ -9,12 +10,15 @@ import yaml
 from dagster_dbt import DbtCliResource
 
 from connectors.landing.tables import RAW_SCHEMA, raw_table_name
+from connectors.simulator import Company, gen_jira
+from connectors.simulator.gen_erp_reference import ORPHAN_COST_CENTER
+from connectors.simulator.mess import ORPHAN_CRM_OWNERS
 from connectors.sources import SOURCES
 from dagster_project.assets.dbt import warehouse_models
 from dagster_project.definitions import defs
 from dagster_project.project import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_project
 from dagster_project.resources import Warehouse
-from tests.conftest import BUILTIN_SOURCES, copy_warehouse, query
+from tests.conftest import BUILTIN_SOURCES, SEED, copy_warehouse, query
 
 
 def test_dbt_sources_declare_exactly_the_streams_the_connectors_land():
@@ -59,6 +63,36 @@ def test_models_build_into_exact_schemas_one_row_per_entity_in_the_reporting_cur
         keys = query(warehouse, f"select count(distinct _key) from raw.{table}")[0][0]
         assert rows == keys > 0
     assert_amounts_are_in_the_reporting_currency_with_the_original_kept(warehouse)
+    assert_exceptions_hold_exactly_what_does_not_resolve(warehouse)
+
+
+def assert_exceptions_hold_exactly_what_does_not_resolve(warehouse: Path) -> None:
+    """The simulator's planted orphans, plus the people whose HR record was rejected at raw: no more."""
+    company = Company(SEED, "s")
+    rejected_people = {
+        json.loads(text)["workEmail"].lower()
+        for (text,) in query(warehouse, "select raw_text from raw._rejects where stream = 'employees'")
+    }
+    outsiders = {u.email for u in gen_jira.users(company).values() if u.emp_id is None}
+    # a rejected employee is unresolved wherever they have an account: Jira always, the CRM if in sales
+    crm_emails = {email for (email,) in query(warehouse, "select email from staging.stg_crm__owners")}
+    expected = {
+        *(("crm", "crm_owner", email) for email in rejected_people & crm_emails),
+        ("erp", "cost_center", ORPHAN_COST_CENTER),
+        *(("crm", "crm_owner", f"partner{i}@channel.example.com") for i in range(1, ORPHAN_CRM_OWNERS + 1)),
+        *(("ticketing", "jira_account", email) for email in outsiders | rejected_people),
+    }
+    found = {
+        (system, kind, label if kind.endswith(("owner", "account")) else value)
+        for system, kind, value, label in query(
+            warehouse,
+            "select source_system, reference_kind, reference_value, reference_label "
+            "from intermediate.int_references_unresolved",
+        )
+    }
+    assert found == expected
+    unmapped = query(warehouse, "select count(*) from intermediate.int_employees_mapped where not is_mapped")
+    assert unmapped == [(0,)], "every HR department name maps to a department"
 
 
 def assert_amounts_are_in_the_reporting_currency_with_the_original_kept(warehouse: Path) -> None:

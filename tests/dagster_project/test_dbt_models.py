@@ -64,6 +64,35 @@ def test_models_build_into_exact_schemas_one_row_per_entity_in_the_reporting_cur
         assert rows == keys > 0
     assert_amounts_are_in_the_reporting_currency_with_the_original_kept(warehouse)
     assert_exceptions_hold_exactly_what_does_not_resolve(warehouse)
+    assert_headcount_equals_the_simulators_company(warehouse)
+
+
+def assert_headcount_equals_the_simulators_company(warehouse: Path) -> None:
+    """Headcount per department and month end, against the generator's own model of the company (minus
+    the employees whose HR record the connector rejected: they are in the exceptions instead)."""
+    company = Company(SEED, "s")
+    rejected = {
+        json.loads(text)["id"]
+        for (text,) in query(warehouse, "select raw_text from raw._rejects where stream = 'employees'")
+    }
+    rows = query(
+        warehouse,
+        "select department_id, month_end_date, headcount_at_month_end, voluntary_terminations, "
+        "month_start_date from marts.fct_department_headcount",
+    )
+    assert len(rows) == 8 * 12, "8 departments over 12 months at scale s"
+    for department_id, month_end, headcount, voluntary, month_start in rows:
+        people = [
+            e for e in company.employees if e.dept_id == department_id and str(e.emp_id) not in rejected
+        ]
+        expected = sum(e.active_on(month_end.toordinal()) for e in people)
+        quits = sum(
+            e.termination_day is not None
+            and e.termination_type == "Voluntary"
+            and month_start.toordinal() <= e.termination_day <= month_end.toordinal()
+            for e in people
+        )
+        assert (headcount, voluntary) == (expected, quits), (department_id, month_end)
 
 
 def assert_exceptions_hold_exactly_what_does_not_resolve(warehouse: Path) -> None:

@@ -29,17 +29,16 @@ class Page:
 class IncrementalCursor:
     """How a stream reads only what changed.
 
-    `apply` puts the lower bound into the request (custom readers apply it themselves). `lookback`
-    re-reads a margin before the committed cursor because sources commit late, round to minutes or order
-    ties arbitrarily (duplicates are harmless: a version already landed is not written again). When the
-    source returns records in cursor order, every page can commit its highest cursor; otherwise only the
-    end of a read can.
+    The source must return records in cursor order, so that every page can commit its highest cursor; a
+    source that cannot filter and order by change time is read in full instead (no cursor). `apply` puts
+    the lower bound into the request (custom readers apply it themselves). `lookback` re-reads a margin
+    before the committed cursor because sources commit late, round to minutes or order ties arbitrarily
+    (re-reads are harmless: a record equal to its key's latest landed version is not written again).
     """
 
     field: str
     apply: Callable[[Request, datetime], Request] | None = None
     lookback: timedelta = timedelta(minutes=5)
-    ordered: bool = True
 
 
 @dataclass(frozen=True)
@@ -152,10 +151,7 @@ def read_paginated(ctx: ReadContext) -> Iterator[Page]:
     if stream.cursor is not None and stream.cursor.apply is not None and ctx.since is not None:
         request = stream.cursor.apply(request, ctx.since)
     high = ctx.cursor
-    ordered = stream.cursor is not None and stream.cursor.ordered
     for records, sent in paginate(ctx, request):
         if stream.cursor is not None:
             high = highest_cursor(records, stream.cursor.field, high)
-        yield Page(records, sent.describe(), checkpoint=high if ordered else None)
-    if stream.cursor is not None and not ordered:
-        yield Page([], "end of read", checkpoint=high)
+        yield Page(records, sent.describe(), checkpoint=high)

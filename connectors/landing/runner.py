@@ -94,22 +94,14 @@ def prepare_page(stream: Stream, records: Iterable[object]) -> PreparedPage:
 
 
 def _reconcile_due(
-    store: RawStore,
-    source: Source,
-    stream: Stream,
-    had_rows: bool,
-    last_reconciled: datetime | None,
-    reconcile: bool | None,
+    stream: Stream, had_rows: bool, last_reconciled: datetime | None, reconcile: bool | None
 ) -> bool:
+    """Whether this read ends with a key scan: when forced, or weekly once something has landed."""
     if stream.scan_keys is None or reconcile is False:
         return False
     if reconcile:
         return True
-    if not had_rows:
-        # Nothing was landed before this read, so nothing can have disappeared: start the clock.
-        store.mark_reconciled(source.name, stream.name)
-        return False
-    return last_reconciled is None or now_utc() - last_reconciled >= RECONCILE_EVERY
+    return had_rows and (last_reconciled is None or now_utc() - last_reconciled >= RECONCILE_EVERY)
 
 
 def extract_stream(
@@ -151,8 +143,11 @@ def extract_stream(
             # A complete full read holds every key the source still has: what is missing was deleted.
             if had_rows:
                 store.tombstone_missing(source.name, stream.name, batch_id, seen)
-        elif _reconcile_due(store, source, stream, had_rows, last_reconciled, reconcile):
+        elif _reconcile_due(stream, had_rows, last_reconciled, reconcile):
             store.tombstone_missing(source.name, stream.name, batch_id, stream.scan_keys(ctx))
+        elif stream.scan_keys is not None and not had_rows and reconcile is None:
+            # Nothing was landed before this read, so nothing can have disappeared: start the clock.
+            store.mark_reconciled(source.name, stream.name)
     except ConnectorError as exc:
         status, error = "failed", redact(str(exc), client.secrets)
         raise

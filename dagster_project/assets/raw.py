@@ -50,7 +50,7 @@ def _metadata(result: StreamResult) -> dict:
     return {
         "rows_fetched": result.rows_fetched,
         "rows_loaded": result.rows_loaded,
-        "rows_inserted": dg.MetadataValue.int(result.rows_inserted),
+        "rows_inserted": result.rows_inserted,
         "rows_rejected": result.rows_rejected,
         "rows_tombstoned": result.rows_tombstoned,
         "pages": result.pages,

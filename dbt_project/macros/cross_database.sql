@@ -76,3 +76,16 @@
 {% macro default__to_date(expression) -%}
     try_cast(nullif({{ expression }}, '0000-00-00') as date)
 {%- endmacro %}
+
+{#- True on Monday to Friday: the scheduled workdays attendance is measured against. -#}
+{% macro is_weekday(date_expression) -%}
+    {{ return(adapter.dispatch('is_weekday')(date_expression)) }}
+{%- endmacro %}
+
+{% macro default__is_weekday(date_expression) -%}
+    day_of_week({{ date_expression }}) < 6
+{%- endmacro %}
+
+{% macro duckdb__is_weekday(date_expression) -%}
+    isodow({{ date_expression }}) < 6
+{%- endmacro %}

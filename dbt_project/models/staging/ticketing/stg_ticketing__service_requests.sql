@@ -14,6 +14,8 @@ renamed as (
         {{ to_number(jira_sla_value('_payload', 'customfield_10200', 'elapsedTime.millis')) }} / 3600000.0
             as first_response_sla_elapsed_hours,
         {{ jira_sla_value('_payload', 'customfield_10200', 'breached') }} = 'true' as is_first_response_sla_breached,
+        {{ to_utc(json_text('_payload', '$.fields.customfield_10200.completedCycles[0].stopTime.iso8601')) }}
+            as first_responded_at,
         {{ to_utc(json_text('_payload', '$.fields.customfield_10200.ongoingCycle.breachTime.iso8601')) }}
             as first_response_sla_breach_at,
         {{ to_number(jira_sla_value('_payload', 'customfield_10201', 'goalDuration.millis')) }} / 3600000.0
@@ -27,6 +29,13 @@ renamed as (
         _is_deleted as is_deleted,
         _record_hash as record_hash
     from source
+),
+
+final as (
+    select
+        renamed.*,
+        {{ local_date('renamed.first_responded_at') }} as first_responded_date
+    from renamed
 )
 
-select * from renamed
+select * from final

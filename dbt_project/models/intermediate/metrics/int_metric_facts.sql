@@ -1,0 +1,36 @@
+{#-
+    Every metric as facts at record grain: one row per (metric, department, month, source record) holding
+    that record's part of the numerator and of the denominator. A metric value is the sum of its
+    numerators over the sum of its denominators, so the same rows give the month, roll up to the quarter
+    and are the evidence a score is traced back to. Only the families a metric applies to (catalog
+    department_families) keep their rows.
+-#}
+with
+
+facts as (
+    {% for part in ['hr', 'erp', 'ticketing', 'crm', 'support'] -%}
+    select * from {{ ref('int_metric_facts__' ~ part) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+departments as (
+    select department_id, family from {{ ref('departments') }}
+),
+
+catalog as (
+    select metric_id, department_families from {{ ref('metric_catalog') }}
+),
+
+final as (
+    select facts.*
+    from facts
+    inner join departments on departments.department_id = facts.department_id
+    inner join catalog
+        on catalog.metric_id = facts.metric_id
+        and {{ dbt.concat(["'|'", "catalog.department_families", "'|'"]) }}
+            like {{ dbt.concat(["'%|'", "departments.family", "'|%'"]) }}
+    where facts.numerator <> 0 or facts.denominator <> 0
+)
+
+select * from final

@@ -1,0 +1,86 @@
+{#-
+    The CRM's share of the metric facts (see int_metric_facts): deals and revenue goals for the department
+    of their owner, CSAT for the department that ran the implementation project surveyed. Money is in the
+    reporting currency (staging converts with the ERP's rates). Definitions: seed metric_catalog.
+-#}
+with
+
+months as (
+    select * from {{ ref('int_months') }}
+),
+
+people as (
+    select * from {{ ref('int_person_departments') }}
+),
+
+closed_deals as (
+    select deals.*, people.department_id, months.month_start_date
+    from {{ ref('stg_crm__deals') }} as deals
+    inner join people on people.source_system = 'crm' and people.person_id = deals.owner_id
+    inner join months on deals.close_date between months.month_start_date and months.month_end_date
+    where deals.is_closed
+),
+
+project_departments as (
+    select projects.issue_key, people.department_id
+    from {{ ref('stg_ticketing__implementation_projects') }} as projects
+    inner join people on people.source_system = 'ticketing' and people.person_id = projects.assignee_account_id
+    where not projects.is_deleted
+),
+
+facts as (
+    select
+        'revenue_attainment' as metric_id, department_id, month_start_date,
+        'deals' as source_stream, deal_id as record_key,
+        amount as numerator, 0 as denominator
+    from closed_deals
+    where is_closed_won
+
+    union all
+
+    select
+        'revenue_attainment', people.department_id, months.month_start_date,
+        'goal_targets', goals.goal_target_id,
+        0, goals.target_amount
+    from {{ ref('stg_crm__goal_targets') }} as goals
+    inner join people on people.source_system = 'crm_user' and people.person_id = goals.assignee_user_id
+    inner join months on goals.period_start_date between months.month_start_date and months.month_end_date
+    where not goals.is_archived
+
+    union all
+
+    select
+        'win_rate', department_id, month_start_date, 'deals', deal_id,
+        case when is_closed_won then 1 else 0 end, 1
+    from closed_deals
+
+    union all
+
+    select
+        'sales_cycle_days', department_id, month_start_date, 'deals', deal_id,
+        {{ dbt.datediff('created_date', 'close_date', 'day') }}, 1
+    from closed_deals
+    where is_closed_won
+
+    union all
+
+    select
+        'customer_satisfaction', project_departments.department_id, months.month_start_date,
+        'feedback_submissions', feedback.feedback_submission_id,
+        feedback.response_value, 1
+    from {{ ref('stg_crm__feedback_submissions') }} as feedback
+    inner join project_departments on project_departments.issue_key = feedback.implementation_project_key
+    inner join months on feedback.submitted_date between months.month_start_date and months.month_end_date
+    where feedback.survey_type = 'CSAT' and not feedback.is_archived
+)
+
+select
+    metric_id,
+    department_id,
+    cast(month_start_date as date) as month_start_date,
+    'crm' as source_system,
+    source_stream,
+    cast(record_key as {{ dbt.type_string() }}) as record_key,
+    cast(numerator as {{ dbt.type_float() }}) as numerator,
+    cast(denominator as {{ dbt.type_float() }}) as denominator
+from facts

@@ -1,0 +1,22 @@
+{#- The records listed as evidence add up to the numerator and denominator of every scored value. -#}
+with
+
+evidence as (
+    select department_id, period_id, metric_id,
+        sum(numerator_part) as numerator, sum(denominator_part) as denominator
+    from {{ ref('metric_evidence') }}
+    group by 1, 2, 3
+)
+
+select scores.department_id, scores.period_id, scores.metric_id, scores.numerator, evidence.numerator
+from {{ ref('fct_metric_scores') }} as scores
+left join evidence
+    on evidence.department_id = scores.department_id
+    and evidence.period_id = scores.period_id
+    and evidence.metric_id = scores.metric_id
+where scores.is_observed
+    and (
+        evidence.numerator is null
+        or abs(scores.numerator - evidence.numerator) > 0.000001 * greatest(1, abs(scores.numerator))
+        or abs(scores.denominator - evidence.denominator) > 0.000001 * greatest(1, abs(scores.denominator))
+    )

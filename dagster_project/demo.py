@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 
 import dagster as dg
+import duckdb
 
 from connectors.settings import warehouse_path
 from dagster_project.definitions import defs
@@ -61,6 +62,31 @@ def models_summary(result: dg.ExecuteInProcessResult) -> str:
     return "\n".join(lines)
 
 
+RANKING_SQL = """
+    select rank_overall, name_en, department_family, round(contribution_index, 1),
+        round(core_subtotal, 1), round(extension_subtotal, 1), grade,
+        coalesce(cast(round(change_vs_previous, 1) as varchar), ''), scheme_version
+    from marts.fct_department_contribution
+    where period_id = (
+        select max(period_id) from marts.fct_department_contribution where period_type = 'month'
+    )
+    order by rank_overall, name_en
+"""
+
+
+def ranking_summary(path: str, top: int = 10) -> str:
+    """The top of the latest month's ranking, read from the mart (Python never recomputes a score)."""
+    with duckdb.connect(path, read_only=True) as connection:
+        rows = connection.execute(RANKING_SQL).fetchall()
+        period = connection.execute(
+            "select max(period_id) from marts.fct_department_contribution where period_type = 'month'"
+        ).fetchall()[0][0]
+    header = ["rank", "department", "family", "index", "core", "extension", "grade", "change", "scheme"]
+    shown = format_table(header, [[str(v) for v in row] for row in rows[:top]])
+    more = f"\n... and {len(rows) - top} more in marts.fct_department_contribution" if len(rows) > top else ""
+    return f"Department contribution, {period} (0-100, core ~30 + extension ~70):\n{shown}{more}"
+
+
 def main() -> int:
     print(
         f"Running the pipeline into {warehouse_path()}: extraction (sources without DCW_<SOURCE>_BASE_URL "
@@ -73,6 +99,8 @@ def main() -> int:
     )
     print(extraction_summary(result))
     print(models_summary(result))
+    if result.success:
+        print(ranking_summary(str(warehouse_path())))
     elapsed = time.monotonic() - started
     print(f"The pipeline took {elapsed:.1f}s (Dagster run {result.run_id}; `make ui` shows it).")
     if not result.success:

@@ -92,6 +92,38 @@ def baseline(tmp_path_factory: pytest.TempPathFactory, simulator: SimulatorProce
     return Extraction(path, extract_all(path, simulator))
 
 
+@dataclass(frozen=True)
+class BuiltWarehouse:
+    """The baseline extraction with every dbt model built on it, and the Dagster result of that build."""
+
+    path: Path
+    result: object
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, baseline: Extraction) -> BuiltWarehouse:
+    """`dbt build` through the Dagster asset, once per session, on a copy of the baseline."""
+    import dagster as dg
+    from dagster_dbt import DbtCliResource
+
+    from dagster_project.assets.dbt import warehouse_models
+    from dagster_project.project import DBT_EXECUTABLE, dbt_project
+    from dagster_project.resources import Warehouse
+
+    warehouse = copy_warehouse(baseline.path, tmp_path_factory.mktemp("built") / "warehouse.duckdb")
+    result = dg.materialize(
+        [warehouse_models],
+        resources={
+            "warehouse": Warehouse(path=str(warehouse)),
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        },
+        raise_on_error=False,
+    )
+    failures = [e.event_specific_data.error.message for e in result.all_events if e.is_step_failure]
+    assert not failures, f"dbt build failed (run `make test`, which prepares the dbt manifest): {failures}"
+    return BuiltWarehouse(warehouse, result)
+
+
 @pytest.fixture()
 def faults(simulator: SimulatorProcess) -> Iterator:
     """Queue scripted faults on the simulator (`/_sim/faults`); cleared after the test."""

@@ -35,8 +35,8 @@ inexact):
   no department: it is dropped, not reassigned;
 - orphans (``Record.orphan``): RD issues assigned to contractor accounts, deals owned by CRM owners with
   no HR employee, and GL lines (and their reversals) on the legacy cost center CC9990: they land in the
-  warehouse's exceptions table. GL orphans are dropped from posting accuracy too, although their poster
-  is a known person, because the warehouse sets the whole line aside;
+  warehouse's exceptions table and count in no department's actuals (CC9990 has no budget either).
+  Their poster is a known person, though, so they do count in that person's posting accuracy;
 - what has not happened yet at ``now``: later versions (a reopen, a rating, a close, a budget revision,
   a termination, a go-live field) and records created later do not exist, whatever ``truth`` says. In
   particular ``truth["reopened"]``, ``truth["rating"]``, ``truth["golive_day"]`` and the ``*_breached``
@@ -72,8 +72,8 @@ Interpretations chosen where the catalog text leaves room (reported to the wareh
   another department"; the per-FTE denominator is the serving department's average headcount;
 - budget variance: actuals are every well-formed, non-orphan GL line with that cost center and account
   type posted in the month (reversals included), USD converted at the posting date's rate, unrounded;
-- posting accuracy: "corrected" = a visible, well-formed reversal line names the entry in
-  ``ReversedEntryID`` (a reversal posted after the as-of does not count yet).
+- posting accuracy: "corrected" = a visible journal correction names the entry in ``OriginalEntryID``
+  (the catalog's definition; a correction posted after the as-of does not count yet).
 
 An as-of inside a month gives that month exactly what is visible by then (headcounts and scheduled
 workdays still span the whole calendar month); a month-end as-of is the intended use.
@@ -588,13 +588,13 @@ def _service_desk_metrics(v: _View, acc: _Acc) -> None:
 
 # ---- ERP -------------------------------------------------------------------------------------------
 def _erp_metrics(v: _View, acc: _Acc) -> None:
-    gl = [(rec, s) for rec, s, _ in v.visible("erp.gl_entries") if not rec.orphan]
-    reversed_ids = {s["ReversedEntryID"] for _, s in gl if s["IsReversal"] and s["ReversedEntryID"]}
+    gl = [(rec, s) for rec, s, _ in v.visible("erp.gl_entries")]
+    corrected_ids = {s["OriginalEntryID"] for _, s, _ in v.visible("erp.journal_corrections")}
     actuals: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: [0.0, []])
     for rec, s in gl:
         posted = _ordinal(s["PostingDate"])
         month = _month_of(posted)
-        if s["GLAccountType"] in ("Expense", "Payroll"):
+        if s["GLAccountType"] in ("Expense", "Payroll") and not rec.orphan:
             cell = actuals[(s["CostCenterID"], s["GLAccountType"], month)]
             cell[0] += v.cny(s["AmountInTransactionCurrency"], s["TransactionCurrency"], posted)
             cell[1].append(rec.key)
@@ -602,7 +602,7 @@ def _erp_metrics(v: _View, acc: _Acc) -> None:
             continue
         p = v.by_email.get((s.get("PostedByEmail") or "").lower())
         if p is not None:
-            correct = rec.key[0] not in reversed_ids
+            correct = rec.key[0] not in corrected_ids
             acc.add(p.dept_id, month, "posting_accuracy", int(correct), 1, rec.key)
 
     # company-wide: budget variance over the budgets of the month

@@ -89,3 +89,16 @@
 {% macro duckdb__is_weekday(date_expression) -%}
     isodow({{ date_expression }}) < 6
 {%- endmacro %}
+
+{#- A 64-bit float: dbt's type_float() is 32 bits on DuckDB, too coarse for hours summed over thousands of records. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}

@@ -7,18 +7,15 @@ from pathlib import Path
 
 import dagster as dg
 import yaml
-from dagster_dbt import DbtCliResource
 
 from connectors.landing.tables import RAW_SCHEMA, raw_table_name
 from connectors.simulator import Company, gen_jira
 from connectors.simulator.gen_erp_reference import ORPHAN_COST_CENTER
 from connectors.simulator.mess import ORPHAN_CRM_OWNERS
 from connectors.sources import SOURCES
-from dagster_project.assets.dbt import warehouse_models
 from dagster_project.definitions import defs
-from dagster_project.project import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_project
-from dagster_project.resources import Warehouse
-from tests.conftest import BUILTIN_SOURCES, SEED, copy_warehouse, query
+from dagster_project.project import DBT_PROJECT_DIR
+from tests.conftest import BUILTIN_SOURCES, SEED, query
 
 
 def test_dbt_sources_declare_exactly_the_streams_the_connectors_land():
@@ -44,18 +41,11 @@ def test_every_model_reads_raw_assets_that_exist():
     assert stg.group_name == "staging"
 
 
-def test_models_build_into_exact_schemas_one_row_per_entity_in_the_reporting_currency(baseline, tmp_path):
-    warehouse = copy_warehouse(baseline.path, tmp_path / "w.duckdb")
-    result = dg.materialize(
-        [warehouse_models],
-        resources={
-            "warehouse": Warehouse(path=str(warehouse)),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
-        },
-    )
+def test_models_build_into_exact_schemas_one_row_per_entity_in_the_reporting_currency(built):
+    result, warehouse = built.result, built.path
     assert result.success
     checks = result.get_asset_check_evaluations()
-    assert checks and all(c.passed for c in checks)
+    assert checks and all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
     schemas = {s for (s,) in query(warehouse, "select distinct table_schema from information_schema.tables")}
     assert "staging" in schemas and not any(s.startswith("main_") for s in schemas)
     for model, table in [("stg_hr__employees", "hr__employees"), ("stg_erp__gl_entries", "erp__gl_entries")]:

@@ -81,6 +81,6 @@ select
     'crm' as source_system,
     source_stream,
     cast(record_key as {{ dbt.type_string() }}) as record_key,
-    cast(numerator as {{ dbt.type_float() }}) as numerator,
-    cast(denominator as {{ dbt.type_float() }}) as denominator
+    cast(numerator as {{ type_double() }}) as numerator,
+    cast(denominator as {{ type_double() }}) as denominator
 from facts

@@ -35,12 +35,14 @@ scheduled_workdays as (
     group by 1, 2, 3
 ),
 
-absences as (
+{#- An absent workday counts once (under the lowest request id covering it), even when two requests overlap. -#}
+absent_days as (
     select
-        time_off.time_off_request_id,
+        time_off.employee_id,
         employees.department_id,
+        workdays.day_date,
         workdays.month_start_date,
-        count(*) as absent_workdays
+        min(time_off.time_off_request_id) as time_off_request_id
     from {{ ref('stg_hr__time_off_requests') }} as time_off
     inner join employees on employees.employee_id = time_off.employee_id and employees.is_mapped
     inner join workdays
@@ -50,6 +52,12 @@ absences as (
     where time_off.request_status = 'approved'
         and time_off.time_off_type in ('Sick', 'Personal')
         and not time_off.is_deleted
+    group by 1, 2, 3, 4
+),
+
+absences as (
+    select time_off_request_id, department_id, month_start_date, count(*) as absent_workdays
+    from absent_days
     group by 1, 2, 3
 ),
 
@@ -178,6 +186,8 @@ facts as (
         'training_records', training.training_record_id,
         training.training_hours, 0
     from {{ ref('stg_hr__training_records') }} as training
+    -- the people the headcount counts: an employee whose HR record was rejected is in neither
+    inner join employees on employees.employee_id = training.employee_id
     inner join months on training.completed_date between months.month_start_date and months.month_end_date
     cross join hr_departments
     where not training.is_deleted
@@ -199,6 +209,6 @@ select
     'hr' as source_system,
     source_stream,
     cast(record_key as {{ dbt.type_string() }}) as record_key,
-    cast(numerator as {{ dbt.type_float() }}) as numerator,
-    cast(denominator as {{ dbt.type_float() }}) as denominator
+    cast(numerator as {{ type_double() }}) as numerator,
+    cast(denominator as {{ type_double() }}) as denominator
 from facts

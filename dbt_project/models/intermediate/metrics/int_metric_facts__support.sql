@@ -28,7 +28,7 @@ employee_months as (
 facts as (
     select
         'support_requests_per_fte' as metric_id, serving_department_id as department_id, month_start_date,
-        'ticketing' as source_system, 'service_requests' as source_stream, issue_key as record_key,
+        'ticketing' as source_system, 'service_requests' as source_stream, issue_id as record_key,
         1 as numerator, 0 as denominator
     from resolved_for_others
 
@@ -44,7 +44,7 @@ facts as (
 
     select
         'support_sla_attainment', serving_department_id, month_start_date,
-        'ticketing', 'service_requests', issue_key,
+        'ticketing', 'service_requests', issue_id,
         case when is_resolved_within_sla then 1 else 0 end, 1
     from resolved_for_others
 
@@ -52,7 +52,7 @@ facts as (
 
     select
         'support_requester_satisfaction', serving_department_id, month_start_date,
-        'ticketing', 'service_requests', issue_key,
+        'ticketing', 'service_requests', issue_id,
         satisfaction_rating, 1
     from resolved_for_others
     where satisfaction_rating is not null
@@ -65,6 +65,6 @@ select
     source_system,
     source_stream,
     cast(record_key as {{ dbt.type_string() }}) as record_key,
-    cast(numerator as {{ dbt.type_float() }}) as numerator,
-    cast(denominator as {{ dbt.type_float() }}) as denominator
+    cast(numerator as {{ type_double() }}) as numerator,
+    cast(denominator as {{ type_double() }}) as denominator
 from facts

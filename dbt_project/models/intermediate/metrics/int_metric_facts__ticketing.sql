@@ -45,7 +45,7 @@ service_requests as (
 facts as (
     select
         'on_time_delivery_rate' as metric_id, department_id, month_start_date,
-        'rd_issues' as source_stream, issue_key as record_key,
+        'rd_issues' as source_stream, issue_id as record_key,
         case when resolved_date <= due_date then 1 else 0 end as numerator, 1 as denominator
     from delivered
     where due_date is not null
@@ -53,7 +53,7 @@ facts as (
     union all
 
     select
-        'defect_fix_time_hours', department_id, month_start_date, 'rd_issues', issue_key,
+        'defect_fix_time_hours', department_id, month_start_date, 'rd_issues', issue_id,
         {{ dbt.datediff('created_at', 'resolved_at', 'second') }} / 3600.0, 1
     from delivered
     where issue_type = 'Bug'
@@ -61,7 +61,7 @@ facts as (
     union all
 
     select
-        'reopen_rate', department_id, month_start_date, 'rd_issues', issue_key,
+        'reopen_rate', department_id, month_start_date, 'rd_issues', issue_id,
         case when reopen_count > 0 then 1 else 0 end, 1
     from delivered
 
@@ -69,7 +69,7 @@ facts as (
 
     select
         'go_live_on_time_rate', projects.department_id, months.month_start_date,
-        'implementation_projects', projects.issue_key,
+        'implementation_projects', projects.issue_id,
         case when projects.go_live_date <= projects.due_date then 1 else 0 end, 1
     from projects
     inner join months on projects.go_live_date between months.month_start_date and months.month_end_date
@@ -78,7 +78,7 @@ facts as (
 
     select
         'customer_complaint_rate', projects.department_id, months.month_start_date,
-        'customer_complaints', complaints.issue_key,
+        'customer_complaints', complaints.issue_id,
         1, 0
     from {{ ref('stg_ticketing__customer_complaints') }} as complaints
     inner join projects on projects.issue_key = complaints.implementation_issue_key
@@ -89,7 +89,7 @@ facts as (
 
     select
         'customer_complaint_rate', projects.department_id, months.month_start_date,
-        'implementation_projects', projects.issue_key,
+        'implementation_projects', projects.issue_id,
         0, 1
     from projects
     inner join months
@@ -101,7 +101,7 @@ facts as (
     select
         case family when 'hr' then 'hr_service_response_hours' else 'work_order_response_hours' end,
         service_requests.department_id, months.month_start_date,
-        'service_requests', service_requests.issue_key,
+        'service_requests', service_requests.issue_id,
         service_requests.first_response_sla_elapsed_hours, 1
     from service_requests
     inner join months
@@ -112,7 +112,7 @@ facts as (
 
     select
         'sla_attainment_rate', service_requests.department_id, months.month_start_date,
-        'service_requests', service_requests.issue_key,
+        'service_requests', service_requests.issue_id,
         case when service_requests.is_resolution_sla_breached then 0 else 1 end, 1
     from service_requests
     inner join months on service_requests.resolved_date between months.month_start_date and months.month_end_date
@@ -121,7 +121,7 @@ facts as (
 
     select
         'requester_satisfaction', service_requests.department_id, months.month_start_date,
-        'service_requests', service_requests.issue_key,
+        'service_requests', service_requests.issue_id,
         service_requests.satisfaction_rating, 1
     from service_requests
     inner join months on service_requests.resolved_date between months.month_start_date and months.month_end_date
@@ -131,7 +131,7 @@ facts as (
 
     select
         'patrol_completion_rate', assignees.department_id, months.month_start_date,
-        'security_patrols', patrols.issue_key,
+        'security_patrols', patrols.issue_id,
         case when patrols.is_done then 1 else 0 end, 1
     from {{ ref('stg_ticketing__security_patrols') }} as patrols
     inner join assignees on assignees.account_id = patrols.assignee_account_id
@@ -146,6 +146,6 @@ select
     'ticketing' as source_system,
     source_stream,
     cast(record_key as {{ dbt.type_string() }}) as record_key,
-    cast(numerator as {{ dbt.type_float() }}) as numerator,
-    cast(denominator as {{ dbt.type_float() }}) as denominator
+    cast(numerator as {{ type_double() }}) as numerator,
+    cast(denominator as {{ type_double() }}) as denominator
 from facts

@@ -26,6 +26,7 @@ requester_aliases as (
 
 final as (
     select
+        requests.issue_id,
         requests.issue_key,
         assignees.department_id as serving_department_id,
         requester_aliases.department_id as requesting_department_id,

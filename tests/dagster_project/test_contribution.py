@@ -294,15 +294,10 @@ def test_support_and_collaboration_add_up_to_the_service_desk(built):
 def test_dbt_docs_generate_and_every_model_and_column_is_described(built, tmp_path):
     warehouse = copy_warehouse(built.path, tmp_path / "w.duckdb")
     target = tmp_path / "target"
-    result = subprocess.run(
-        [DBT_EXECUTABLE, "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-         str(DBT_PROJECT_DIR), "--target-path", str(target), "--log-path", str(tmp_path / "logs")],
-        env={**_env(), "DCW_WAREHOUSE_PATH": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=600,
+    logs = tmp_path / "logs"
+    _dbt(
+        DBT_PROJECT_DIR, warehouse, "docs", "generate", "--target-path", str(target), "--log-path", str(logs)
     )
-    assert result.returncode == 0, result.stdout[-3000:]
     manifest = json.loads((target / "manifest.json").read_text())
     catalog = json.loads((target / "catalog.json").read_text())
     undocumented = []

@@ -27,16 +27,28 @@ def _instance() -> dg.DagsterInstance:
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain text table: first column left-aligned, numbers right-aligned."""
-    widths = [max(len(str(v)) for v in column) for column in zip(header, *rows, strict=True)]
+    """A plain text table: numeric columns right-aligned, text left-aligned."""
+    columns = list(zip(header, *rows, strict=True))
+    widths = [max(len(str(v)) for v in column) for column in columns]
+    numeric = [all(_is_number(v) for v in column[1:]) for column in columns]
     lines = []
     for row in (header, *rows):
         cells = [
-            str(v).ljust(w) if i == 0 else str(v).rjust(w)
-            for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            str(v).rjust(w) if right else str(v).ljust(w)
+            for v, w, right in zip(row, widths, numeric, strict=True)
         ]
-        lines.append("  ".join(cells))
+        lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, int | float) or value == "":
+        return True
+    try:
+        float(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def extraction_summary(result: dg.ExecuteInProcessResult) -> str:

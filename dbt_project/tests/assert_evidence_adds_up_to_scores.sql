@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'metric_evidence'}}}) }}
 {#- The records listed as evidence add up to the numerator and denominator of every scored value. -#}
 with
 

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_department_contribution'}}}) }}
 {#- Each index is the sum of its weighted contributions, and core + extension = index (within 0.01). -#}
 with
 

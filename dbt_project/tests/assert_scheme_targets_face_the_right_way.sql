@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'scoring_scheme'}}}) }}
 {#- A target is better than its floor in the metric's direction, and both lie in the catalog's valid range. -#}
 select scheme.scheme_version, scheme.department_family, scheme.metric_id, scheme.target, scheme.floor
 from {{ ref('scoring_scheme') }} as scheme

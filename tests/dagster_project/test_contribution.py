@@ -164,8 +164,7 @@ def test_a_scheme_version_applies_from_its_effective_date_only(built, tmp_path):
     assert {history[p] for p in ("2026-07", "2026-10", "2026-Q3")} == {"2026.2"}
 
     # HR adds a version from 2026-10-01 that weighs R&D differently: October changes, history does not
-    project = tmp_path / "dbt_project"
-    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    project = _project_copy(tmp_path)
     scheme = (project / "seeds" / "scoring_scheme.csv").read_text().splitlines()
     added = [
         line.replace("2026.2,2026-07-01", "2026.4,2026-10-01")
@@ -192,6 +191,46 @@ def test_a_scheme_version_applies_from_its_effective_date_only(built, tmp_path):
         if after[key][1] != before[key][1] or not _close(after[key][0], before[key][0])
     ]
     assert len(history) > 80 and not rewritten, rewritten[:5]
+
+
+def test_a_person_the_email_cannot_resolve_is_resolved_by_the_stewards_mapping(built, tmp_path):
+    [(account, issues)] = query(
+        built.path,
+        """
+        select u.reference_value, count(*)
+        from intermediate.int_references_unresolved u
+        join staging.stg_ticketing__rd_issues i on i.assignee_account_id = u.reference_value
+        where u.reference_kind = 'jira_account' and i.resolution = 'Done'
+        group by 1 order by 2 desc limit 1""",
+    )
+    [(employee,)] = query(
+        built.path,
+        "select min(employee_id) from intermediate.int_employees_mapped where department_id = 'D01'",
+    )
+    project = _project_copy(tmp_path)
+    mapping = project / "seeds" / "person_mapping.csv"
+    mapping.write_text(mapping.read_text() + f"ticketing,{account},{employee},contractor badge email\n")
+    warehouse = copy_warehouse(built.path, tmp_path / "w.duckdb")
+    delivered = "select sum(denominator) from intermediate.int_metric_facts where metric_id = 'reopen_rate'"
+    [(before,)] = query(warehouse, delivered)
+    _dbt(project, warehouse, "seed", "--select", "person_mapping")
+    _dbt(project, warehouse, "run", "--select", "int_people_resolved+")
+    [(after,)] = query(warehouse, delivered)
+    assert after - before == issues > 0
+    assert query(
+        warehouse,
+        "select resolved_by, employee_id from intermediate.int_people_resolved where person_id = ?",
+        [account],
+    ) == [("mapping", employee)]
+    assert not query(
+        warehouse, f"select 1 from intermediate.int_references_unresolved where reference_value = '{account}'"
+    )
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    return project
 
 
 def _reweighted(line: str) -> str:

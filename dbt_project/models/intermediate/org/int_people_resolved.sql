@@ -1,4 +1,4 @@
-{#- Every account that acts in ticketing or the CRM, resolved to an HR employee by work email. -#}
+{#- Every account that acts in ticketing or the CRM, resolved to an HR employee by work email, then by the mapping seed. -#}
 with
 
 employees as (
@@ -25,16 +25,30 @@ people as (
     select * from crm_owners
 ),
 
+{#- When the email does not match (a personal address, a renamed mailbox), a steward maps the account by hand. -#}
+mapping as (
+    select source_system, person_id, cast(employee_id as {{ dbt.type_string() }}) as employee_id
+    from {{ ref('person_mapping') }}
+),
+
 resolved as (
     select
         people.source_system,
         people.person_id,
         people.email,
         people.display_name,
-        employees.employee_id,
-        employees.employee_id is not null as is_resolved
+        coalesce(by_email.employee_id, mapped_employee.employee_id) as employee_id,
+        case
+            when by_email.employee_id is not null then 'email'
+            when mapped_employee.employee_id is not null then 'mapping'
+        end as resolved_by,
+        coalesce(by_email.employee_id, mapped_employee.employee_id) is not null as is_resolved
     from people
-    left join employees on employees.work_email = lower(trim(people.email))
+    left join employees as by_email on by_email.work_email = lower(trim(people.email))
+    left join mapping as mapped
+        on mapped.source_system = people.source_system and mapped.person_id = people.person_id
+    -- a mapping to an employee HR does not have resolves nothing: the account stays an exception
+    left join employees as mapped_employee on mapped_employee.employee_id = mapped.employee_id
 )
 
 select * from resolved

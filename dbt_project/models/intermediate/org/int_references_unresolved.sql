@@ -75,7 +75,7 @@ exceptions as (
         case when people.source_system = 'crm' then 'crm_owner' else 'jira_account' end,
         people.person_id,
         people.email,
-        'no HR employee with this work email',
+        'no HR employee with this work email, and not in the mapping (seed person_mapping)',
         coalesce(issues_per_assignee.records, deals_per_owner.records, 0)
     from people
     left join issues_per_assignee

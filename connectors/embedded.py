@@ -17,6 +17,7 @@ from datetime import date
 
 from connectors.settings import (
     SIMULATOR_AS_OF_ENV,
+    SIMULATOR_DEFECTS_ENV,
     SIMULATOR_FAULT_RATE_ENV,
     SIMULATOR_SCALE_ENV,
     SIMULATOR_SEED_ENV,
@@ -30,13 +31,18 @@ from connectors.sources import SOURCES
 
 @dataclass
 class SimulatorProcess:
-    """A running `python -m connectors.simulator`; stop it, or use it as a context manager."""
+    """A running `python -m connectors.simulator`; stop it, or use it as a context manager.
+
+    ``defects``: planted data defects (`connectors.simulator.defects.KINDS`), ``"all"`` or a comma
+    list; empty (the default) starts the simulator exactly as before defects existed.
+    """
 
     seed: int = 42
     scale: str = "s"
     as_of: date | None = None
     fault_rate: float = 0.0
     extra_args: tuple[str, ...] = ()
+    defects: str | tuple[str, ...] = ()
     endpoints: dict = field(default_factory=dict, init=False)
     _process: subprocess.Popen | None = field(default=None, init=False, repr=False)
 
@@ -57,6 +63,8 @@ class SimulatorProcess:
         ]
         if self.as_of is not None:
             args += ["--as-of", self.as_of.isoformat()]
+        if self.defects_text:
+            args += ["--defects", self.defects_text]
         self._process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self._process.stdout.readline()
         if not line:
@@ -64,6 +72,12 @@ class SimulatorProcess:
             raise RuntimeError(f"the source simulator did not start: {self._process.stderr.read()[-2000:]}")
         self.endpoints = json.loads(line)
         return self
+
+    @property
+    def defects_text(self) -> str:
+        """The ``--defects`` value ("" when none are planted)."""
+        text = self.defects if isinstance(self.defects, str) else ",".join(self.defects)
+        return text.strip()
 
     def settings(self, source: str) -> SourceSettings:
         return settings_from_simulator(source, self.endpoints[source], SOURCES[source].secret_keys)
@@ -103,13 +117,15 @@ def configured_settings(sources: Mapping[str, object] = SOURCES) -> dict[str, So
 
 
 def simulator_from_env() -> SimulatorProcess:
-    """The simulator the embedded default starts, tuned by DCW_SIMULATOR_* (seed, scale, as-of)."""
+    """The simulator the embedded default starts, tuned by DCW_SIMULATOR_* (seed, scale, as-of, faults,
+    planted defects)."""
     as_of = os.environ.get(SIMULATOR_AS_OF_ENV)
     return SimulatorProcess(
         seed=int(os.environ.get(SIMULATOR_SEED_ENV, "42")),
         scale=os.environ.get(SIMULATOR_SCALE_ENV, "s"),
         as_of=date.fromisoformat(as_of) if as_of else None,
         fault_rate=float(os.environ.get(SIMULATOR_FAULT_RATE_ENV, "0")),
+        defects=os.environ.get(SIMULATOR_DEFECTS_ENV, "").strip(),
     )
 
 
@@ -130,6 +146,8 @@ def source_settings(
         if log:
             log(
                 f"No base URL configured for {', '.join(missing)}: reading the bundled simulator at "
-                f"{running.url} (seed {running.seed}, scale {running.scale})."
+                f"{running.url} (seed {running.seed}, scale {running.scale}"
+                + (f", planted defects: {running.defects_text}" if running.defects_text else "")
+                + ")."
             )
         yield {name: value or running.settings(name) for name, value in settings.items()}

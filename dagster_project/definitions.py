@@ -5,7 +5,8 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dagster_project.assets.dbt import warehouse_models
+from dagster_project.assets.dbt import conformed_sources, warehouse_models
+from dagster_project.assets.quality import quality_gates
 from dagster_project.assets.raw import build_raw_assets
 from dagster_project.jobs import extract_job, pipeline_job
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
@@ -15,7 +16,8 @@ from dagster_project.schedules import daily_pipeline
 raw_assets = build_raw_assets()
 
 defs = dg.Definitions(
-    assets=[raw_assets, warehouse_models],
+    assets=[raw_assets, conformed_sources, warehouse_models],
+    asset_checks=[quality_gates],
     jobs=[extract_job, pipeline_job],
     schedules=[daily_pipeline],
     resources={

@@ -19,6 +19,7 @@ from dagster_project.jobs import pipeline_job
 
 # The demo prints its own summary; Dagster's console says only what went wrong. The UI has the full log.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+DBT_STEPS = ("conformed_sources", "warehouse_models")
 SUMMARY_COLUMNS = ("rows_fetched", "rows_inserted", "rows_rejected", "rows_tombstoned", "pages", "seconds")
 
 
@@ -66,7 +67,11 @@ def extraction_summary(result: dg.ExecuteInProcessResult) -> str:
 
 
 def models_summary(result: dg.ExecuteInProcessResult) -> str:
-    built = [m.asset_key.to_user_string() for m in result.asset_materializations_for_node("warehouse_models")]
+    built = [
+        m.asset_key.to_user_string()
+        for node in DBT_STEPS
+        for m in result.asset_materializations_for_node(node)
+    ]
     checks = [e for e in result.get_asset_check_evaluations()]
     failed = [f"{e.asset_key.to_user_string()}: {e.check_name}" for e in checks if not e.passed]
     lines = [f"dbt: {len(built)} models built, {len(checks) - len(failed)} of {len(checks)} tests passed."]

@@ -102,17 +102,19 @@ class BuiltWarehouse:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, baseline: Extraction) -> BuiltWarehouse:
-    """`dbt build` through the Dagster asset, once per session, on a copy of the baseline."""
+    """`dbt build` and the quality gates through the Dagster assets, once per session, on a copy of the
+    baseline."""
     import dagster as dg
     from dagster_dbt import DbtCliResource
 
-    from dagster_project.assets.dbt import warehouse_models
+    from dagster_project.assets.dbt import conformed_sources, warehouse_models
+    from dagster_project.assets.quality import quality_gates
     from dagster_project.project import DBT_EXECUTABLE, dbt_project
     from dagster_project.resources import Warehouse
 
     warehouse = copy_warehouse(baseline.path, tmp_path_factory.mktemp("built") / "warehouse.duckdb")
     result = dg.materialize(
-        [warehouse_models],
+        [conformed_sources, warehouse_models, quality_gates],
         resources={
             "warehouse": Warehouse(path=str(warehouse)),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

@@ -9,6 +9,7 @@ import sys
 import threading
 from datetime import date
 
+from .defects import KINDS as DEFECT_KINDS
 from .http_server import make_server
 from .simulator import DEFAULT_AS_OF, Simulator
 
@@ -24,9 +25,15 @@ def main(argv: list[str] | None = None) -> int:
         "--as-of", type=date.fromisoformat, default=DEFAULT_AS_OF, help="YYYY-MM-DD (company time)"
     )
     p.add_argument("--fault-rate", type=float, default=0.0)
+    p.add_argument(
+        "--defects",
+        default="",
+        metavar="KIND[,KIND...]|all",
+        help=f"plant data defects (none by default): {', '.join(DEFECT_KINDS)}; GET /_sim/defects says where",
+    )
     args = p.parse_args(argv)
     try:
-        sim = Simulator(args.seed, args.scale, args.as_of, args.fault_rate)
+        sim = Simulator(args.seed, args.scale, args.as_of, args.fault_rate, args.defects)
     except ValueError as exc:
         p.error(str(exc))
     server = make_server(args.host, args.port, sim.app)

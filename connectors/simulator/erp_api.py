@@ -96,7 +96,9 @@ class ErpApi:
                     slice_fn=lambda d, k=es.kind: self.co.slice(k, d),
                 )
             else:
-                tl = Timeline(self.now, self.co.start, self.co.horizon, records=self.co.memory(es.kind))
+                # [defects] a memory set may gain planted rows (CostCenters: CC9991); none without defects
+                records = self.co.memory(es.kind) + self.sim.defects.extra_records(es.kind)
+                tl = Timeline(self.now, self.co.start, self.co.horizon, records=records)
             self._timelines[es.name] = tl
         return tl
 
@@ -212,6 +214,7 @@ class ErpApi:
         for k, v in zip(es.keys, rec.key, strict=True):
             state[k] = v
         state[MODIFIED] = rec.versions[i].ts
+        self.sim.defects.erp_row(es.name, rec, state)  # [defects] no-op without defects
         if rec.malformed == "amount_not_number":
             state["AmountInTransactionCurrency"] = _european(state["AmountInTransactionCurrency"])
         elif rec.malformed == "bad_posting_date":

@@ -78,6 +78,10 @@ class HrApi:
         self.api_key = sim.credentials["hr"]["api_key"]
         self.prefix = f"/hr/api/gateway.php/{COMPANY_DOMAIN}/v1"
         self._app_counts: list[int] | None = None
+        # [defects] planted employees (duplicated_keys) follow the real ones wherever an employee is
+        # listed or fetched; without defects these are the company's own list and index
+        self.employees = self.co.employees + sim.defects.extra_employees()
+        self.emp_by_id = {e.emp_id: e for e in self.employees}
 
     # ---- protocol plumbing ------------------------------------------------------------------
     def authorized(self, req: Request) -> bool:
@@ -128,7 +132,7 @@ class HrApi:
 
     # ---- employees --------------------------------------------------------------------------
     def _visible_employee(self, emp_id: int) -> tuple[Any, dict[str, Any], int] | None:
-        emp = self.co.emp_by_id.get(emp_id)
+        emp = self.emp_by_id.get(emp_id)
         if emp is None:
             return None
         i = emp.record.visible_index(self.now)
@@ -142,7 +146,7 @@ class HrApi:
 
     def directory(self) -> Response:
         rows = []
-        for emp in self.co.employees:
+        for emp in self.employees:
             seen = self._visible_employee(emp.emp_id)
             if seen is None or seen[1]["status"] != "Active":
                 continue
@@ -178,7 +182,7 @@ class HrApi:
             return _error(400, "type must be inserted, updated or deleted")
         out: dict[str, Any] = {}
         latest = 0
-        for emp in self.co.employees:
+        for emp in self.employees:
             i = emp.record.visible_index(self.now)
             if i is None:
                 continue
@@ -249,7 +253,8 @@ class HrApi:
             return _error(404, "Employee not found")
         last = local_day(self.now - 1)
         out = {}
-        for x in gen_hr.training_records(self.co, seen[0]):
+        planted = self.sim.defects.is_planted(seen[0].emp_id)  # [defects] a duplicate has no trainings
+        for x in [] if planted else gen_hr.training_records(self.co, seen[0]):
             if x["day"] > last:
                 continue
             t = x["type"]
@@ -259,7 +264,7 @@ class HrApi:
                 "completed": ymd(x["day"]),
                 "cost": {"currency": "CNY", "cost": f"{t['cost']:.2f}"},
                 "instructor": x["instructor"],
-                "hours": t["hours"],
+                "hours": self.sim.defects.training_hours(x["day"], t["hours"]),  # [defects]
                 "credits": 0,
                 "notes": "",
                 "type": {"id": t["id"], "name": t["name"]},

@@ -15,6 +15,7 @@ import threading
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
@@ -138,9 +139,15 @@ class FaultInjector:
 class App:
     """Routes requests to the source APIs and applies faults; one per server."""
 
-    def __init__(self, apis: dict[str, SourceApi], injector: FaultInjector) -> None:
+    def __init__(
+        self,
+        apis: dict[str, SourceApi],
+        injector: FaultInjector,
+        defects: Callable[[], list[dict[str, Any]]] | None = None,
+    ) -> None:
         self.apis = apis
         self.injector = injector
+        self.defects = defects  # [defects] the planted-defect manifest, served at /_sim/defects
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -186,6 +193,8 @@ class App:
                     "faults_queued": len(self.injector.queue),
                 },
             )
+        if req.path == "/_sim/defects" and req.method == "GET":  # [defects]
+            return json_response(200, self.defects() if self.defects else [])
         return json_response(404, {"message": "unknown simulator control"})
 
 

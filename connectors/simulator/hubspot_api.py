@@ -75,7 +75,7 @@ class HubspotApi:
     def __init__(self, sim: Simulator) -> None:
         self.sim = sim
         self.co = sim.company
-        self.now = sim.now
+        self.now = sim.defects.crm_now(sim.now)  # [defects] stale_source: 10 days earlier; else sim.now
         self.token = sim.credentials["crm"]["access_token"]
         self.search_cap = SEARCH_RESULT_CAP
         self._timelines: dict[tuple[str, str], Timeline] = {}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import gen_jira
 from .clock import COMPANY_TZ_NAME, jira_ts
 from .company import KINDS
+from .defects import mislabelled_jira_ts
 from .http_server import Request, Response, json_response
 from .jql import JqlError, parse_jql
 from .records import Record
@@ -213,6 +214,8 @@ class JiraApi:
                 self.co.horizon,
                 max_life=KINDS[kind].max_life,
                 slice_fn=lambda d, k=kind: self.co.slice(k, d),
+                # [defects] wrong_timezone: JQL on `updated` sees the instant the issue renders; else None
+                shift=self.sim.defects.jira_shift_fn(project),
             )
             self._timelines[project] = tl
         return tl
@@ -310,6 +313,11 @@ class JiraApi:
         name, ptype, _ = gen_jira.PROJECTS[project]
         category = gen_jira.STATUS_CATEGORY[s["status"]]
         created = self._ts(s["created"], s["reporter"])
+        updated = self._ts(v.ts, v.actor)
+        resolved = self._ts(s.get("resolutiondate"), s.get("resolver"))
+        if self.sim.defects.jira_shift(rec):  # [defects] wrong_timezone: +0800 wall clock labelled +0000
+            created, updated = mislabelled_jira_ts(s["created"]), mislabelled_jira_ts(v.ts)
+            resolved = None if resolved is None else mislabelled_jira_ts(s["resolutiondate"])
         if rec.malformed == "bad_timestamp":
             created = (created or "")[:8] + "32T25:61:00.000+0800"
         points = s.get("story_points")
@@ -326,8 +334,8 @@ class JiraApi:
             "assignee": None if s.get("assignee") is None else self.user_json(s["assignee"]),
             "reporter": self.user_json(s["reporter"]),
             "created": created,
-            "updated": self._ts(v.ts, v.actor),
-            "resolutiondate": self._ts(s.get("resolutiondate"), s.get("resolver")),
+            "updated": updated,
+            "resolutiondate": resolved,
             "duedate": s.get("duedate"),
             "resolution": None if s.get("resolution") is None else {"name": s["resolution"]},
             "customfield_10016": "?" if rec.malformed == "bad_story_points" else points,
@@ -346,6 +354,7 @@ class JiraApi:
 
     def _changelog(self, rec: Record, i: int, issue_id: int) -> dict[str, Any]:
         histories = []
+        mislabelled = bool(self.sim.defects.jira_shift(rec))  # [defects] wrong_timezone
         prev = rec.versions[0].changes
         state = dict(prev)
         for k in range(1, i + 1):
@@ -374,7 +383,7 @@ class JiraApi:
                     {
                         "id": str(issue_id * 100 + k),
                         "author": self.user_json(v.actor),
-                        "created": self._ts(v.ts, v.actor),
+                        "created": mislabelled_jira_ts(v.ts) if mislabelled else self._ts(v.ts, v.actor),
                         "items": items,
                     }
                 )

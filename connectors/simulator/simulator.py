@@ -10,12 +10,14 @@ import hashlib
 import os
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from .clock import now_for
 from .company import Company
+from .defects import Plan
 from .erp_api import PREFIX as ERP_PREFIX
 from .erp_api import ErpApi
 from .hr_api import COMPANY_DOMAIN, HrApi
@@ -43,10 +45,19 @@ def demo_credentials(seed: int) -> dict[str, dict[str, str]]:
 
 
 class Simulator:
-    """The served state: company truth, `now`, credentials and the four APIs."""
+    """The served state: company truth, `now`, credentials, planted defects and the four APIs.
+
+    ``defects``: kinds from `defects.KINDS` (``"all"``, ``"a,b"`` or a list); none by default, and then
+    every body is what it was before defects existed.
+    """
 
     def __init__(
-        self, seed: int = 42, scale: str = "s", as_of: date = DEFAULT_AS_OF, fault_rate: float = 0.0
+        self,
+        seed: int = 42,
+        scale: str = "s",
+        as_of: date = DEFAULT_AS_OF,
+        fault_rate: float = 0.0,
+        defects: str | Iterable[str] | None = None,
     ) -> None:
         self.seed, self.scale, self.as_of = seed, scale, as_of
         self.company = Company(seed, scale)
@@ -59,6 +70,7 @@ class Simulator:
             raise ValueError("fault_rate must be within [0, 1]")
         self.now = now_for(as_of)
         self.credentials = demo_credentials(seed)
+        self.defects = Plan(self.company, as_of, defects or ())  # [defects] the APIs' hooks
         self.hr = HrApi(self)
         self.erp = ErpApi(self)
         self.ticketing = JiraApi(self)
@@ -66,6 +78,7 @@ class Simulator:
         self.app = App(
             {"hr": self.hr, "erp": self.erp, "ticketing": self.ticketing, "crm": self.crm},
             FaultInjector(seed, fault_rate),
+            defects=self.defects.manifest,
         )
 
     def endpoints(self, origin: str, port: int) -> dict[str, Any]:
@@ -127,9 +140,10 @@ def start_simulator(
     as_of: date = DEFAULT_AS_OF,
     fault_rate: float = 0.0,
     host: str = "127.0.0.1",
+    defects: str | Iterable[str] | None = None,
 ) -> SimulatorHandle:
     """Start a simulator serving in a background thread; ``port=0`` picks a free port."""
-    sim = Simulator(seed, scale, as_of, fault_rate)
+    sim = Simulator(seed, scale, as_of, fault_rate, defects)
     server = make_server(host, port, sim.app)
     thread = threading.Thread(
         target=server.serve_forever, name=f"simulator-{server.server_address[1]}", daemon=True

@@ -162,6 +162,8 @@ class Timeline(WindowedSource):
 
     Either ``slice_fn(day)`` generates the records created on a day (lazy sets), or ``records`` holds a
     small set in memory. ``max_life`` bounds how many days after creation a record can still change.
+    ``shift(record)`` (planted defects only) moves a record's sort instant by up to a day, so paging and
+    filtering follow the instant an API renders; windows then look one day further back and forward.
     """
 
     def __init__(
@@ -174,14 +176,18 @@ class Timeline(WindowedSource):
         records: Iterable[Record] | None = None,
         max_life: int = 0,
         order: str = "modified",
+        shift: Callable[[Record], int] | None = None,
     ) -> None:
         super().__init__()
         self.now = now
         self.first_day = first_day
-        self.last_day = min(last_day, local_day(now - 1))
+        self.shift = shift
+        # [defects] a shifted instant can land on the day after its version (even after the as-of day)
+        extra = 0 if shift is None else 1
+        self.last_day = min(last_day, local_day(now - 1) + extra)
         self.slice_fn = slice_fn
         self.order = order
-        self.max_life = max_life if order == "modified" else 0
+        self.max_life = (max_life if order == "modified" else 0) + extra
         self._buckets = LRU(self.max_life + 2)
         self._windows = LRU(4)
         self._memory: dict[int, list[Entry]] | None = None
@@ -202,6 +208,8 @@ class Timeline(WindowedSource):
         if i is None:
             return None
         ts = rec.versions[i].ts if self.order == "modified" else rec.created
+        if self.shift is not None:  # [defects]
+            ts += self.shift(rec)
         return (ts, rec.key, rec, i)
 
     def _bucket(self, cday: int) -> dict[int, list[Entry]]:

@@ -12,6 +12,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from connectors.settings import WAREHOUSE_PATH_ENV
 from dagster_project.assets.raw import raw_asset_key
 from dagster_project.project import dbt_project
+from dagster_project.quality.validation import record_dbt_results
 from dagster_project.resources import Warehouse
 
 
@@ -43,10 +44,52 @@ def warehouse_for_dbt(path: str) -> Iterator[None]:
             os.environ[WAREHOUSE_PATH_ENV] = previous
 
 
+# dbt runs in two steps so that the quality gates can stand between them: first the sources as they
+# are (seeds, staging, identity and org conformance, the calendar) with their tests, then the metrics,
+# scores and marts. A blocking check on the first step's assets keeps the second from running.
+CONFORMED_SELECTION = (
+    "resource_type:seed path:models/staging path:models/intermediate/org path:models/intermediate/calendar"
+)
+# A test runs in the step that builds the last of its parents (a relationship test between a mart and a
+# seed waits for the mart), never against a model not built yet.
+INDIRECT_SELECTION = ["--indirect-selection", "buildable"]
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse) -> Iterator:
+    """`dbt build`, streamed; then every test's verdict goes to marts.quality_results beside GX's."""
+    with warehouse_for_dbt(warehouse.path):
+        invocation = dbt.cli(["build", *INDIRECT_SELECTION], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        if invocation.target_path.joinpath("run_results.json").exists():
+            record_dbt_results(
+                warehouse.path,
+                invocation.get_artifact("run_results.json"),
+                invocation.manifest,
+                context.run.run_id,
+            )
+        if not invocation.is_successful():
+            raise invocation.get_error() or dg.Failure("dbt build failed")
+
+
 @dbt_assets(
-    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=WarehouseTranslator()
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(),
+    select=CONFORMED_SELECTION,
+    name="conformed_sources",
+)
+def conformed_sources(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    """Seeds, staging and conformance (`dbt build`): each source typed, its people and departments mapped."""
+    yield from _build(context, dbt, warehouse)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(),
+    exclude=CONFORMED_SELECTION,
+    name="warehouse_models",
 )
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """Build the selected models and run their tests (`dbt build`), streaming results as they land."""
-    with warehouse_for_dbt(warehouse.path):
-        yield from dbt.cli(["build"], context=context).stream()
+    """Metrics, scores and marts (`dbt build`), once the conformed sources passed their gates."""
+    yield from _build(context, dbt, warehouse)

@@ -16,6 +16,9 @@ renamed as (
         {{ jira_sla_value('_payload', 'customfield_10200', 'breached') }} = 'true' as is_first_response_sla_breached,
         {{ to_utc(json_text('_payload', '$.fields.customfield_10200.completedCycles[0].stopTime.iso8601')) }}
             as first_responded_at,
+        {{ to_utc(jira_sla_value('_payload', 'customfield_10200', 'startTime.iso8601')) }} as sla_started_at,
+        {{ to_utc(json_text('_payload', '$.fields.customfield_10201.completedCycles[0].stopTime.iso8601')) }}
+            as resolution_sla_stopped_at,
         {{ to_utc(json_text('_payload', '$.fields.customfield_10200.ongoingCycle.breachTime.iso8601')) }}
             as first_response_sla_breach_at,
         {{ to_number(jira_sla_value('_payload', 'customfield_10201', 'goalDuration.millis')) }} / 3600000.0

@@ -53,12 +53,20 @@ CONFORMED_SELECTION = (
 # A test runs in the step that builds the last of its parents (a relationship test between a mart and a
 # seed waits for the mart), never against a model not built yet.
 INDIRECT_SELECTION = ["--indirect-selection", "buildable"]
+NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse) -> Iterator:
-    """`dbt build`, streamed; then every test's verdict goes to marts.quality_results beside GX's."""
+def _dbt(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: Warehouse,
+    args: list[str],
+    *,
+    raise_on_error: bool,
+) -> Iterator:
+    """One dbt command, streamed; then every test's verdict goes to marts.quality_results beside GX's."""
     with warehouse_for_dbt(warehouse.path):
-        invocation = dbt.cli(["build", *INDIRECT_SELECTION], context=context, raise_on_error=False)
+        invocation = dbt.cli([*args, *INDIRECT_SELECTION], context=context, raise_on_error=False)
         yield from invocation.stream()
         if invocation.target_path.joinpath("run_results.json").exists():
             record_dbt_results(
@@ -67,8 +75,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
                 invocation.manifest,
                 context.run.run_id,
             )
-        if not invocation.is_successful():
-            raise invocation.get_error() or dg.Failure("dbt build failed")
+        if raise_on_error and not invocation.is_successful():
+            raise invocation.get_error() or dg.Failure(f"dbt {args[0]} failed")
 
 
 @dbt_assets(
@@ -79,8 +87,14 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
     name="conformed_sources",
 )
 def conformed_sources(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """Seeds, staging and conformance (`dbt build`): each source typed, its people and departments mapped."""
-    yield from _build(context, dbt, warehouse)
+    """Seeds, staging and conformance: each source typed, its people and departments mapped.
+
+    Built first and tested after (not `dbt build`), so that one failing test does not leave the models
+    after it unbuilt: the quality gates then see every conformed source, and a failed test (a blocking
+    asset check) still keeps the metrics and marts from being built on it.
+    """
+    yield from _dbt(context, dbt, warehouse, ["build", *NO_TESTS], raise_on_error=True)
+    yield from _dbt(context, dbt, warehouse, ["test"], raise_on_error=False)
 
 
 @dbt_assets(
@@ -92,4 +106,4 @@ def conformed_sources(context: dg.AssetExecutionContext, dbt: DbtCliResource, wa
 )
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """Metrics, scores and marts (`dbt build`), once the conformed sources passed their gates."""
-    yield from _build(context, dbt, warehouse)
+    yield from _dbt(context, dbt, warehouse, ["build"], raise_on_error=True)

@@ -77,6 +77,9 @@ def store_outcomes(
     connection: duckdb.DuckDBPyConnection, outcomes: Iterable[CheckOutcome], run_id: str
 ) -> None:
     connection.execute(QUALITY_RESULTS_DDL)
+    outcomes = list(outcomes)
+    if not outcomes:
+        return
     now = datetime.now(UTC)
     connection.executemany(
         f"insert into {QUALITY_RESULTS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -307,6 +307,13 @@ def _crm_everything(c: Clients, obj: str) -> dict[str, dict]:
     return _by(rows, "id")
 
 
+def _owners(c: Clients) -> dict[str, dict]:
+    rows = []
+    for archived in ("false", "true"):
+        rows += c.crm("/crm/v3/owners", params={"limit": 500, "archived": archived}).json()["results"]
+    return _by(rows, "id")
+
+
 def test_stale_source(planted, clean, entries):
     cutoff = datetime(2026, 10, 22, tzinfo=SHANGHAI)  # the end of as-of minus 10 days, company time
     for obj in ("deals", "goal_targets", "feedback_submissions"):
@@ -321,48 +328,36 @@ def test_stale_source(planted, clean, entries):
     found, _ = planted.walk_crm_search("deals")
     newest = max(r["properties"]["hs_lastmodifieddate"] for r in found)
     assert newest < "2026-10-21T16:00:00.000Z"  # 2026-10-22 00:00 +08:00
-    owners_p, owners_c = (
-        _by(
-            [
-                o
-                for archived in ("false", "true")
-                for o in c.crm("/crm/v3/owners", params={"limit": 500, "archived": archived}).json()[
-                    "results"
-                ]
-            ],
-            "id",
-        )
-        for c in (planted, clean)
-    )
-    _assert_keys(
-        _entry(entries, "stale_source", "owners"), {k for k in owners_c if owners_p.get(k) != owners_c[k]}
-    )
+    owners_p, owners_c = _owners(planted), _owners(clean)
+    differ = {k for k in owners_c if owners_p.get(k) != owners_c[k]}
+    _assert_keys(_entry(entries, "stale_source", "owners"), differ)
     # the other sources still serve the full as-of
-    assert (
-        planted.hr("/employees/directory").json()["employees"][:5]
-        == (clean.hr("/employees/directory").json()["employees"][:5])
-    )
+    newest_rate = planted.erp("/ExchangeRates?$orderby=RateDate desc&$top=1").json()["value"][0]
+    assert newest_rate["RateDate"] == AS_OF.isoformat()
 
 
-# ---- no defects: nothing changes -------------------------------------------------------------------
-def _sample(c: Clients) -> list[bytes]:
-    """A handful of pages of every stream the defects touch."""
+# ---- no defects: nothing changes; one kind: only its source changes ------------------------------
+def _sample(c: Clients) -> list[tuple[str, bytes]]:
+    """A handful of pages of every stream the defects touch, each labelled with its source."""
     out = [
-        c.hr("/employees/directory").content,
-        c.hr("/employees/changed", params={"since": "2026-08-01T00:00:00Z"}).content,
-        c.hr("/employees/1008", params={"fields": EMPLOYEE_FIELDS}).content,
-        c.hr("/employees/1354").content,
-        c.hr("/training/record/employee/1008").content,
-        c.hr("/training/record/employee/1003").content,
-        c.erp("/CostCenters").content,
-        c.erp("/SalesInvoices?$filter=LastModifiedDateTime ge 2026-09-01T00:00:00Z&$top=200").content,
-        c.erp("/SalesInvoices?$orderby=Amount desc&$top=50").content,
-        c.erp("/JournalCorrections?$top=50").content,
+        ("hr", c.hr("/employees/directory").content),
+        ("hr", c.hr("/employees/changed", params={"since": "2026-08-01T00:00:00Z"}).content),
+        ("hr", c.hr("/employees/1008", params={"fields": EMPLOYEE_FIELDS}).content),
+        ("hr", c.hr("/employees/1354").content),
+        ("hr", c.hr("/training/record/employee/1008").content),
+        ("hr", c.hr("/training/record/employee/1003").content),
+        ("erp", c.erp("/CostCenters").content),
+        (
+            "erp",
+            c.erp("/SalesInvoices?$filter=LastModifiedDateTime ge 2026-09-01T00:00:00Z&$top=200").content,
+        ),
+        ("erp", c.erp("/SalesInvoices?$orderby=Amount desc&$top=50").content),
+        ("erp", c.erp("/JournalCorrections?$top=50").content),
     ]
     url = "/GLEntries?$filter=LastModifiedDateTime ge 2026-09-01T00:00:00Z&$count=true"
     for _ in range(3):
         r = c.erp(url)
-        out.append(r.content)
+        out.append(("erp", r.content))
         url = r.json()["@odata.nextLink"]
     for jql in (SD_ALL, 'project = SD AND updated >= "2026-09-01"', ""):
         token = None
@@ -371,25 +366,35 @@ def _sample(c: Clients) -> list[bytes]:
             if token:
                 params["nextPageToken"] = token
             r = c.jira("/search/jql", params=params)
-            out.append(r.content)
+            out.append(("ticketing", r.content))
             token = r.json()["nextPageToken"]
-    out.append(c.crm("/crm/v3/objects/deals", params={"limit": 100}).content)
-    out.append(c.crm("/crm/v3/objects/goal_targets", params={"limit": 100, "archived": "true"}).content)
-    search = {"limit": 200, "after": "0", "filterGroups": [{"filters": [
-        {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": "1790000000000"}]}]}  # fmt: skip
-    out.append(c.crm("/crm/v3/objects/deals/search", method="POST", json=search).content)
-    out.append(c.crm("/crm/v3/objects/feedback_submissions/search", method="POST", json=search).content)
-    out.append(c.crm("/crm/v3/owners", params={"archived": "true"}).content)
-    return [re.sub(rb"http://127\.0\.0\.1:\d+", b"ORIGIN", body) for body in out]
+    millis = str(int(datetime(2026, 9, 20, tzinfo=UTC).timestamp() * 1000))
+    since = [{"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": millis}]}]
+    search = {"limit": 200, "after": "0", "filterGroups": since}
+    out += [
+        ("crm", c.crm("/crm/v3/objects/deals", params={"limit": 100}).content),
+        ("crm", c.crm("/crm/v3/objects/goal_targets", params={"limit": 100, "archived": "true"}).content),
+        ("crm", c.crm("/crm/v3/objects/deals/search", method="POST", json=search).content),
+        ("crm", c.crm("/crm/v3/objects/feedback_submissions/search", method="POST", json=search).content),
+        ("crm", c.crm("/crm/v3/owners", params={"archived": "true"}).content),
+    ]
+    return [(source, re.sub(rb"http://127\.0\.0\.1:\d+", b"ORIGIN", body)) for source, body in out]
+
+
+@pytest.fixture(scope="module")
+def clean_sample(clean: Clients) -> list[tuple[str, bytes]]:
+    return _sample(clean)
 
 
 @pytest.mark.parametrize("empty", [None, "", ()])
-def test_no_defects_serves_the_same_bytes(clean, empty):
+def test_no_defects_serves_the_same_bytes(clean_sample, empty):
     with start_simulator(port=0, seed=SEED, scale=SCALE, as_of=AS_OF, defects=empty) as other:
-        assert _sample(Clients(other)) == _sample(clean)
+        assert _sample(Clients(other)) == clean_sample
 
 
-def test_the_sample_would_see_a_defect(clean, planted):
-    """Guard for the test above: the same sample differs once defects are planted."""
-    a, b = _sample(clean), _sample(planted)
-    assert sum(x != y for x, y in zip(a, b, strict=True)) >= 10
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_one_kind_changes_only_its_own_source(clean_sample, kind):
+    with start_simulator(port=0, seed=SEED, scale=SCALE, as_of=AS_OF, defects=kind) as other:
+        sample = _sample(Clients(other))
+    changed = {src for (src, body), (_, before) in zip(sample, clean_sample, strict=True) if body != before}
+    assert changed == {KINDS[kind].source}  # and the sample is wide enough to see every kind

@@ -27,7 +27,7 @@ $(MANIFEST): $(STAMP) $(DBT_FILES)
 
 demo: $(MANIFEST)
 	mkdir -p $(DAGSTER_HOME)
-	$(BIN)/python -m dagster_project.demo
+	$(BIN)/python -m dagster_project.demo $(if $(DEFECTS),--defects $(DEFECTS))
 
 test: $(MANIFEST)
 	$(BIN)/python -m pytest -q

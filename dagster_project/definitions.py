@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
@@ -15,14 +17,25 @@ from dagster_project.schedules import daily_pipeline
 
 raw_assets = build_raw_assets()
 
-defs = dg.Definitions(
-    assets=[raw_assets, conformed_sources, warehouse_models],
-    asset_checks=[quality_gates],
-    jobs=[extract_job, pipeline_job],
-    schedules=[daily_pipeline],
-    resources={
-        "warehouse": Warehouse(),
-        "source_systems": SourceSystems(),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
-    },
-)
+
+def build_definitions(
+    warehouse: Warehouse | None = None, dbt_project_dir: str | Path | None = None
+) -> dg.Definitions:
+    """The definitions; `make demo DEFECTS=...` points them at a scratch warehouse and dbt project copy."""
+    return dg.Definitions(
+        assets=[raw_assets, conformed_sources, warehouse_models],
+        asset_checks=[quality_gates],
+        jobs=[extract_job, pipeline_job],
+        schedules=[daily_pipeline],
+        resources={
+            "warehouse": warehouse or Warehouse(),
+            "source_systems": SourceSystems(),
+            "dbt": DbtCliResource(
+                project_dir=str(dbt_project_dir) if dbt_project_dir else dbt_project,
+                dbt_executable=DBT_EXECUTABLE,
+            ),
+        },
+    )
+
+
+defs = build_definitions()

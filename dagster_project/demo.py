@@ -5,7 +5,9 @@ It runs the real job through Dagster (recorded in `$DAGSTER_HOME`, so `make ui` 
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -13,13 +15,24 @@ from collections.abc import Sequence
 import dagster as dg
 import duckdb
 
-from connectors.settings import warehouse_path
-from dagster_project.definitions import defs
+from connectors.settings import SIMULATOR_DEFECTS_ENV, WAREHOUSE_PATH_ENV, warehouse_path
+from dagster_project.definitions import build_definitions, defs
 from dagster_project.jobs import pipeline_job
+from dagster_project.planted_defects import (
+    ALL_KINDS,
+    CAUGHT_BY,
+    SCHEME_DEFECT,
+    dbt_project_with_scheme_defect,
+    parse_defects,
+    simulator_defects,
+)
+from dagster_project.quality.checks import CHECKS, quality_dir
+from dagster_project.resources import Warehouse
 
 # The demo prints its own summary; Dagster's console says only what went wrong. The UI has the full log.
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 DBT_STEPS = ("conformed_sources", "warehouse_models")
+GX_CHECKS = frozenset(check.name for check in CHECKS)
 SUMMARY_COLUMNS = ("rows_fetched", "rows_inserted", "rows_rejected", "rows_tombstoned", "pages", "seconds")
 
 
@@ -72,10 +85,38 @@ def models_summary(result: dg.ExecuteInProcessResult) -> str:
         for node in DBT_STEPS
         for m in result.asset_materializations_for_node(node)
     ]
-    checks = [e for e in result.get_asset_check_evaluations()]
-    failed = [f"{e.asset_key.to_user_string()}: {e.check_name}" for e in checks if not e.passed]
-    lines = [f"dbt: {len(built)} models built, {len(checks) - len(failed)} of {len(checks)} tests passed."]
-    lines += [f"  FAILED {name}" for name in failed]
+    checks = result.get_asset_check_evaluations()
+    gates = [e for e in checks if e.check_name in GX_CHECKS]
+    tests = [e for e in checks if e.check_name not in GX_CHECKS]
+    lines = [
+        f"dbt: {len(built)} models built, {sum(e.passed for e in tests)} of {len(tests)} tests passed.",
+        f"quality gates: {sum(e.passed for e in gates)} of {len(gates)} passed "
+        f"(marts.quality_results; Data Docs in {quality_dir(warehouse_path())}/index.html).",
+    ]
+    for e in [*tests, *gates]:
+        if not e.passed:
+            severity = "BLOCKING" if e.severity == dg.AssetCheckSeverity.ERROR else "warning"
+            observed = e.metadata.get("observed")
+            detail = f": {observed.value}" if observed is not None else ""
+            lines.append(f"  FAILED [{severity}] {e.asset_key.to_user_string()} {e.check_name}{detail}")
+    return "\n".join(lines)
+
+
+def defects_summary(result: dg.ExecuteInProcessResult, kinds: tuple[str, ...]) -> str:
+    """For each planted defect: which check caught it, and where it says the problem is."""
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    lines = ["Planted defects:"]
+    for kind in kinds:
+        check = CAUGHT_BY[kind]
+        evaluation = failed.get(check)
+        if evaluation is None:
+            lines.append(f"  {kind}: NOT CAUGHT (expected {check} to fail)")
+            continue
+        observed = evaluation.metadata.get("observed")
+        where = observed.value if observed is not None else "failing rows in the dbt test"
+        lines.append(f"  {kind}: caught by {check} on {evaluation.asset_key.to_user_string()}: {where}")
+    skipped = [step for step in DBT_STEPS if not result.asset_materializations_for_node(step)]
+    lines.append(f"Not run, because blocking checks failed upstream: {', '.join(skipped) or 'nothing'}.")
     return "\n".join(lines)
 
 
@@ -104,25 +145,45 @@ def ranking_summary(path: str, top: int = 10) -> str:
     return f"Department contribution, {period} (0-100, core ~30 + extension ~70):\n{shown}{more}"
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--defects",
+        default="",
+        help=f"plant defects to see the quality gates catch them: all, or some of {', '.join(ALL_KINDS)}",
+    )
+    kinds = parse_defects(parser.parse_args(argv).defects)
+    definitions = defs
+    if kinds:
+        scratch = warehouse_path().resolve().parent / "defects"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        os.environ[WAREHOUSE_PATH_ENV] = str(scratch / "warehouse.duckdb")
+        os.environ[SIMULATOR_DEFECTS_ENV] = simulator_defects(kinds)
+        project = dbt_project_with_scheme_defect(scratch / "dbt_project") if SCHEME_DEFECT in kinds else None
+        definitions = build_definitions(Warehouse(path=str(warehouse_path())), project)
+        print(f"Planting defects: {', '.join(kinds)} (in a scratch warehouse; the working one is untouched).")
     print(
         f"Running the pipeline into {warehouse_path()}: extraction (sources without DCW_<SOURCE>_BASE_URL "
-        "are read from the bundled simulator), then dbt build ...",
+        "are read from the bundled simulator), dbt build with the quality gates between its steps ...",
         flush=True,
     )
     started = time.monotonic()
-    result = defs.resolve_job_def(pipeline_job.name).execute_in_process(
+    result = definitions.resolve_job_def(pipeline_job.name).execute_in_process(
         instance=_instance(), raise_on_error=False, run_config=QUIET_CONSOLE
     )
     print(extraction_summary(result))
     print(models_summary(result))
-    if result.success:
+    if kinds:
+        print(defects_summary(result, kinds))
+    elif result.success:
         print(ranking_summary(str(warehouse_path())))
     elapsed = time.monotonic() - started
     print(f"The pipeline took {elapsed:.1f}s (Dagster run {result.run_id}; `make ui` shows it).")
     if not result.success:
         print(
-            "The pipeline failed: see the errors above, raw._loads and the run in `make ui`.", file=sys.stderr
+            "The pipeline did not complete: see the failed checks above and the run in `make ui`.",
+            file=sys.stderr,
         )
         return 1
     return 0

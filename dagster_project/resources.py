@@ -37,6 +37,7 @@ class SourceSystems(dg.ConfigurableResource):
             fault_rate=self.simulator_fault_rate
             if self.simulator_fault_rate is not None
             else default.fault_rate,
+            defects=default.defects,
         )
 
     def connect(

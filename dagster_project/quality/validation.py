@@ -63,7 +63,12 @@ def run_quality_checks(
     """Measure every check in DuckDB, judge with GX, write Data Docs and marts.quality_results."""
     with duckdb.connect(str(warehouse)) as connection:
         connection.execute(QUALITY_RESULTS_DDL)
-        frames = {check.name: connection.execute(check.sql).df() for check in checks}
+        frames = {
+            check.name: connection.execute(
+                check.sql, {"run_id": run_id} if "$run_id" in check.sql else None
+            ).df()
+            for check in checks
+        }
         previous = _previous_values(connection, [c.name for c in checks if c.name in VOLUME_CHECKS])
     for name, rows in previous.items():
         frames[name] = _as_ratio_of_previous(frames[name], rows)

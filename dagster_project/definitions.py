@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -19,11 +20,13 @@ raw_assets = build_raw_assets()
 
 
 def build_definitions(
-    warehouse: Warehouse | None = None, dbt_project_dir: str | Path | None = None
+    warehouse: Warehouse | None = None,
+    dbt_project_dir: str | Path | None = None,
+    extra_assets: Sequence[dg.AssetsDefinition] = (),
 ) -> dg.Definitions:
     """The definitions; `make demo DEFECTS=...` points them at a scratch warehouse and dbt project copy."""
     return dg.Definitions(
-        assets=[raw_assets, conformed_sources, warehouse_models],
+        assets=[raw_assets, conformed_sources, warehouse_models, *extra_assets],
         asset_checks=[quality_gates],
         jobs=[extract_job, pipeline_job],
         schedules=[daily_pipeline],

@@ -138,3 +138,14 @@ def test_the_gates_pass_on_the_defect_free_parts(defective):
     untouched = {name: e.passed for name, e in evaluations.items() if name not in touched}
     assert untouched and all(untouched.values()), untouched
     assert Path(quality_dir(defective[2]) / "index.html").exists()
+
+
+def test_the_readme_explains_every_gate_to_data_stewards():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for check in CHECKS:
+        name = check.name
+        for source in ("hr", "erp", "ticketing", "crm"):
+            name = name.replace(f"{source}_is_fresh", "<source>_is_fresh").replace(
+                f"{source}_volume_within_band", "<source>_volume_within_band"
+            )
+        assert f"`{name}`" in readme, f"README's section for data stewards lacks {name}"

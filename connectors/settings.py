@@ -19,6 +19,8 @@ SIMULATOR_AS_OF_ENV = "DCW_SIMULATOR_AS_OF"
 SIMULATOR_FAULT_RATE_ENV = "DCW_SIMULATOR_FAULT_RATE"
 # Planted data defects for testing quality gates: "all" or a comma list of kinds (unset: none).
 SIMULATOR_DEFECTS_ENV = "DCW_SIMULATOR_DEFECTS"
+# The key of the keyed hash that pseudonymizes employee keys in the published BI tier (a secret).
+PSEUDONYM_KEY_ENV = "DCW_PSEUDONYM_KEY"
 
 
 class Secret:

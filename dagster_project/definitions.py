@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from dagster_project.assets.dbt import conformed_sources, warehouse_models
+from dagster_project.assets.publication import bi_snapshot
 from dagster_project.assets.quality import quality_gates
 from dagster_project.assets.raw import build_raw_assets
 from dagster_project.jobs import extract_job, pipeline_job
@@ -26,7 +27,7 @@ def build_definitions(
 ) -> dg.Definitions:
     """The definitions; `make demo DEFECTS=...` points them at a scratch warehouse and dbt project copy."""
     return dg.Definitions(
-        assets=[raw_assets, conformed_sources, warehouse_models, *extra_assets],
+        assets=[raw_assets, conformed_sources, warehouse_models, bi_snapshot, *extra_assets],
         asset_checks=[quality_gates],
         jobs=[extract_job, pipeline_job],
         schedules=[daily_pipeline],

@@ -1,0 +1,65 @@
+"""Publication for BI: the snapshot asset, downstream of every mart it copies.
+
+Being downstream of the marts puts it behind every blocking check: when a gate fails, the marts are not
+rebuilt and this asset does not run, so BI keeps reading the previous good snapshot.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from dagster_project.publish.snapshot import BI_TABLES, PUBLISHED_DB, pseudonym_key, publish_snapshot
+from dagster_project.resources import Warehouse
+
+PUBLISHED_DIR = "published"
+RANKING_PREVIEW = """
+    select rank_overall as rank, name_en as department, department_family as family,
+        round(contribution_index, 1) as "index", grade, round(change_vs_previous, 1) as change
+    from marts.fct_department_contribution
+    where period_id = (
+        select max(period_id) from marts.fct_department_contribution where period_type = 'month'
+    )
+    order by rank_overall
+"""
+MART_DEPS = [dg.AssetKey(["marts", table]) for table in BI_TABLES if table != "quality_results"]
+
+
+def published_dir(warehouse: str | Path) -> Path:
+    """`data/published/` beside the working database `data/warehouse.duckdb`."""
+    return Path(warehouse).resolve().parent / PUBLISHED_DIR
+
+
+@dg.asset(
+    key=["published", "bi_snapshot"],
+    deps=MART_DEPS,
+    group_name="publication",
+    description="The BI tier, atomically: data/published/warehouse.duckdb and data/published/parquet/.",
+)
+def bi_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    working = Path(warehouse.path).resolve()
+    snapshot = publish_snapshot(
+        working, published_dir(working), pseudonym_key(working.parent), context.run.run_id
+    )
+    with duckdb.connect(str(snapshot.database), read_only=True) as connection:
+        cursor = connection.execute(RANKING_PREVIEW)
+        header = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot_id": snapshot.snapshot_id,
+            "database": dg.MetadataValue.path(str(snapshot.database)),
+            "parquet": dg.MetadataValue.path(str(snapshot.parquet)),
+            "rows": dg.MetadataValue.json(snapshot.row_counts),
+            "ranking": dg.MetadataValue.md(_markdown_table(header, rows)),
+        }
+    )
+
+
+def _markdown_table(header: list[str], rows: list[tuple]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+__all__ = ["PUBLISHED_DB", "bi_snapshot", "published_dir"]

@@ -1,0 +1,1 @@
+"""Publication: what leaves the working warehouse for BI tools and for HR (scorecards, workbooks)."""

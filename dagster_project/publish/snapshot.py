@@ -1,0 +1,145 @@
+"""The BI tier: an atomic, read-only snapshot of the department-level marts, as DuckDB and Parquet.
+
+BI tools must be able to query while the pipeline runs and never see half a result. So the snapshot is
+built beside the published one and swapped in with one rename: a reader that opened the old file keeps
+reading it, the next one opens the new one, and nobody ever shares a file with a writer (no lock
+errors). Parquet files live in a versioned folder that a `parquet` symlink points at, swapped the same
+way; resolve the link once and read all tables from that folder to see one snapshot.
+
+Employee-level data stays in the working database (the HR tier). Here only department-level tables are
+copied; where a record key names a person's record (the HR source's employees, reviews, time off,
+training), it is replaced by a keyed hash whose key comes from `DCW_PSEUDONYM_KEY`: stable across runs,
+different under another key, not reversible without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from connectors.settings import PSEUDONYM_KEY_ENV, Secret
+
+PUBLISHED_DB = "warehouse.duckdb"
+PARQUET_LINK = "parquet"
+SNAPSHOT_TABLE = "_snapshot"
+SNAPSHOT_TABLES_TABLE = "_snapshot_tables"
+PARQUET_VERSIONS_KEPT = 3
+LOCAL_KEY_FILE = Path("secrets") / "pseudonym.key"
+
+# Record keys of these HR streams identify a person (or embed their employee id): pseudonymized.
+PERSON_STREAMS = ("employees", "reviews", "time_off_requests", "training_records", "applications")
+PSEUDONYM = "'p_' || substr(sha256(pseudonym.key || '|' || {column}), 1, 16)"
+
+# table -> select over the working database (attached as `working`); department grain only.
+BI_TABLES: dict[str, str] = {
+    "departments": "select * from working.marts.departments",
+    "dim_department": "select * from working.marts.dim_department",
+    "metric_catalog": "select * from working.marts.metric_catalog",
+    "scoring_scheme": "select * from working.marts.scoring_scheme",
+    "grade_bands": "select * from working.marts.grade_bands",
+    "fct_department_headcount": "select * from working.marts.fct_department_headcount",
+    "fct_metric_scores": "select * from working.marts.fct_metric_scores",
+    "fct_department_contribution": "select * from working.marts.fct_department_contribution",
+    "fct_support_contribution": "select * from working.marts.fct_support_contribution",
+    "fct_collaboration": "select * from working.marts.fct_collaboration",
+    "metric_evidence": f"""
+        select
+            evidence.* replace (
+                case when evidence.source_system = 'hr'
+                    and evidence.source_stream in ({", ".join(f"'{s}'" for s in PERSON_STREAMS)})
+                    then {PSEUDONYM.format(column="evidence.record_key")}
+                    else evidence.record_key end as record_key
+            )
+        from working.marts.metric_evidence as evidence
+        cross join pseudonym""",
+    # The verdicts, without the per-place details (a place can be an employee id); HR-source checks
+    # keep their verdict but not their observation, which can name people.
+    "quality_results": """
+        select check_name, asset, severity, passed,
+            case when asset like 'staging/stg_hr__%' or asset like 'intermediate/%'
+                then 'see the HR tier' else observed end as observed,
+            expected, run_id, checked_at, engine
+        from working.marts.quality_results""",
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What was published: where, when, from which run, and how many rows per table."""
+
+    database: Path
+    parquet: Path
+    snapshot_id: str
+    published_at: str
+    row_counts: dict[str, int]
+
+
+def pseudonym_key(data_dir: Path) -> Secret:
+    """The key from the environment; for the embedded default, a random key kept in data/secrets/."""
+    value = os.environ.get(PSEUDONYM_KEY_ENV, "").strip()
+    if value:
+        return Secret(value)
+    path = data_dir / LOCAL_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return Secret(path.read_text().strip())
+
+
+def publish_snapshot(warehouse: Path, published: Path, key: Secret, run_id: str) -> Snapshot:
+    """Build the BI tier beside the published one, then swap it in atomically (file and Parquet)."""
+    published.mkdir(parents=True, exist_ok=True)
+    published_at = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    snapshot_id = f"{published_at}-{run_id[:8]}"
+    building = published / f".building-{snapshot_id}"
+    building.mkdir()
+    database = building / PUBLISHED_DB
+    parquet = published / f"{PARQUET_LINK}-{snapshot_id}"
+    parquet.mkdir()
+    counts: dict[str, int] = {}
+    with duckdb.connect(str(database)) as out:
+        out.execute(f"attach '{warehouse.resolve()}' as working (read_only)")
+        out.execute("create temp table pseudonym as select ?::varchar as key", [key.reveal()])
+        out.execute("create schema marts")
+        for table, select in BI_TABLES.items():
+            out.execute(f"create table marts.{table} as {select}")
+            counts[table] = out.execute(f"select count(*) from marts.{table}").fetchall()[0][0]
+            out.execute(f"copy marts.{table} to '{parquet / f'{table}.parquet'}' (format parquet)")
+        out.execute("drop table pseudonym")
+        out.execute("detach working")
+        out.execute(
+            f"create table marts.{SNAPSHOT_TABLE} as select ? as snapshot_id, ? as published_at, ? as run_id",
+            [snapshot_id, published_at, run_id],
+        )
+        out.execute(f"create table marts.{SNAPSHOT_TABLES_TABLE} (table_name varchar, row_count bigint)")
+        out.executemany(f"insert into marts.{SNAPSHOT_TABLES_TABLE} values (?, ?)", list(counts.items()))
+        out.execute("checkpoint")
+    manifest = {"snapshot_id": snapshot_id, "published_at": published_at, "run_id": run_id, "rows": counts}
+    (parquet / "_snapshot.json").write_text(json.dumps(manifest, indent=2))
+    os.replace(database, published / PUBLISHED_DB)
+    _swap_link(published / PARQUET_LINK, parquet)
+    shutil.rmtree(building, ignore_errors=True)
+    _prune(published)
+    return Snapshot(published / PUBLISHED_DB, parquet, snapshot_id, published_at, counts)
+
+
+def _swap_link(link: Path, target: Path) -> None:
+    """Point `link` at `target` with one rename, so a reader resolves either the old or the new folder."""
+    temporary = link.with_name(f".{link.name}-{target.name}")
+    temporary.symlink_to(target.name)
+    os.replace(temporary, link)
+
+
+def _prune(published: Path) -> None:
+    """Keep a few Parquet versions: a reader that resolved the link a moment ago still finds its files."""
+    versions = sorted(p for p in published.glob(f"{PARQUET_LINK}-*") if p.is_dir())
+    for old in versions[:-PARQUET_VERSIONS_KEPT]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 
 from connectors.settings import SIMULATOR_DEFECTS_ENV, WAREHOUSE_PATH_ENV, warehouse_path
+from dagster_project.assets.publication import PUBLISHED_DB, published_dir
 from dagster_project.definitions import build_definitions, defs
 from dagster_project.jobs import pipeline_job
 from dagster_project.planted_defects import (
@@ -178,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(defects_summary(result, kinds))
     elif result.success:
         print(ranking_summary(str(warehouse_path())))
+        published = published_dir(warehouse_path())
+        print(f"Published for BI: {published / PUBLISHED_DB} and {published / 'parquet'}/<table>.parquet")
     elapsed = time.monotonic() - started
     print(f"The pipeline took {elapsed:.1f}s (Dagster run {result.run_id}; `make ui` shows it).")
     if not result.success:

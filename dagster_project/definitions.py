@@ -12,10 +12,12 @@ from dagster_project.assets.dbt import conformed_sources, warehouse_models
 from dagster_project.assets.publication import bi_snapshot
 from dagster_project.assets.quality import quality_gates
 from dagster_project.assets.raw import build_raw_assets
-from dagster_project.jobs import extract_job, pipeline_job
+from dagster_project.assets.scorecards import scorecards
+from dagster_project.jobs import extract_job, pipeline_job, publication_job
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
 from dagster_project.resources import SourceSystems, Warehouse
-from dagster_project.schedules import daily_pipeline
+from dagster_project.schedules import daily_pipeline, monthly_publication
+from dagster_project.sensors import record_why_not_published
 
 raw_assets = build_raw_assets()
 
@@ -27,10 +29,11 @@ def build_definitions(
 ) -> dg.Definitions:
     """The definitions; `make demo DEFECTS=...` points them at a scratch warehouse and dbt project copy."""
     return dg.Definitions(
-        assets=[raw_assets, conformed_sources, warehouse_models, bi_snapshot, *extra_assets],
+        assets=[raw_assets, conformed_sources, warehouse_models, bi_snapshot, scorecards, *extra_assets],
         asset_checks=[quality_gates],
-        jobs=[extract_job, pipeline_job],
-        schedules=[daily_pipeline],
+        jobs=[extract_job, pipeline_job, publication_job],
+        schedules=[daily_pipeline, monthly_publication],
+        sensors=[record_why_not_published],
         resources={
             "warehouse": warehouse or Warehouse(),
             "source_systems": SourceSystems(),

@@ -15,8 +15,17 @@ extract_job = dg.define_asset_job(
     description="Extract every source stream into the raw layer of the working warehouse.",
 )
 
+scorecards_selection = dg.AssetSelection.assets(dg.AssetKey(["published", "scorecards"]))
+
 pipeline_job = dg.define_asset_job(
     name="daily_pipeline",
-    selection=dg.AssetSelection.all(),
-    description="Extract every source, then build and test every dbt model downstream of it.",
+    selection=dg.AssetSelection.all() - scorecards_selection,
+    description="Extract every source, build and test the models behind the quality gates, and publish "
+    "the BI snapshot when every blocking check passed.",
+)
+
+publication_job = dg.define_asset_job(
+    name="monthly_publication",
+    selection=scorecards_selection,
+    description="Render a month's scorecards (HTML, Excel) from the published snapshot; backfill any month.",
 )

@@ -15,6 +15,7 @@ import dagster as dg
 import pytest
 
 from connectors.embedded import SimulatorProcess
+from dagster_project.assets.publication import published_dir
 from dagster_project.definitions import build_definitions
 from dagster_project.jobs import pipeline_job
 from dagster_project.planted_defects import (
@@ -25,9 +26,15 @@ from dagster_project.planted_defects import (
 )
 from dagster_project.quality.checks import CHECKS, quality_dir
 from dagster_project.resources import Warehouse
+from dagster_project.sensors import NOT_PUBLISHED_LOG, record_why_not_published
 from tests.conftest import AS_OF, SEED, extract_all, query
 
 GX_CHECKS = {check.name for check in CHECKS}
+_INSTANCE: list[dg.DagsterInstance] = []
+
+
+def defective_instance() -> dg.DagsterInstance:
+    return _INSTANCE[-1]
 
 
 @dg.asset(deps=[dg.AssetKey(["marts", "fct_department_contribution"])])
@@ -64,7 +71,9 @@ def defective(tmp_path_factory: pytest.TempPathFactory):
     job = definitions.resolve_job_def(pipeline_job.name)
     # the raw layer is already landed from the defective simulator: run everything downstream of it
     selection = [key for key in job.asset_layer.executable_asset_keys if key.path[0] != "raw"]
-    result = job.execute_in_process(asset_selection=selection, raise_on_error=False)
+    instance = dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(asset_selection=selection, raise_on_error=False, instance=instance)
+    _INSTANCE.append(instance)
     return result, planted, warehouse
 
 
@@ -120,6 +129,7 @@ def test_failed_blocking_checks_stop_the_marts_and_a_downstream_python_asset(def
     assert not result.success
     assert not result.asset_materializations_for_node("warehouse_models")
     assert not result.asset_materializations_for_node("downstream_probe")
+    assert not result.asset_materializations_for_node("published__bi_snapshot"), "nothing published"
     assert result.asset_materializations_for_node("conformed_sources"), "the sources themselves were built"
     tables = {t for (t,) in query(warehouse, "select table_name from information_schema.tables")}
     assert "fct_department_contribution" not in tables
@@ -128,6 +138,26 @@ def test_failed_blocking_checks_stop_the_marts_and_a_downstream_python_asset(def
         "select count(*) from marts.quality_results where not passed and engine = 'great_expectations'",
     )
     assert kept[0][0] >= 6, "every failure is kept in the warehouse for the data steward"
+
+
+def test_a_run_that_did_not_publish_is_recorded_with_why(defective):
+    result, _, warehouse = defective
+    instance = defective_instance()
+    failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.PIPELINE_FAILURE)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="record_why_not_published",
+        dagster_event=failure,
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(result.run_id),
+    ).for_run_failure()
+    record_why_not_published(context, warehouse=Warehouse(path=str(warehouse)))
+    [entry] = [
+        json.loads(line) for line in (published_dir(warehouse) / NOT_PUBLISHED_LOG).read_text().splitlines()
+    ]
+    assert entry["run_id"] == result.run_id
+    caught = {check["check"] for check in entry["failed_blocking_checks"]}
+    assert {"cost_centers_resolve", "crm_is_fresh", "units_as_declared"} <= caught
+    assert not (published_dir(warehouse) / "warehouse.duckdb").exists(), "nothing was published"
 
 
 def test_the_gates_pass_on_the_defect_free_parts(defective):

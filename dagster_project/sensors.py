@@ -1,0 +1,59 @@
+"""Why a run did not publish, written down where the people who wait for the scorecards look."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+
+from dagster_project.assets.publication import published_dir
+from dagster_project.jobs import pipeline_job, publication_job
+from dagster_project.resources import Warehouse
+
+NOT_PUBLISHED_LOG = "not_published.jsonl"
+
+
+def failed_checks(instance: dg.DagsterInstance, run_id: str) -> list[dict[str, str]]:
+    """The blocking checks that failed in the run, with what they observed."""
+    records = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    out = []
+    for record in records:
+        evaluation = record.dagster_event.event_specific_data
+        if evaluation.passed or evaluation.severity != dg.AssetCheckSeverity.ERROR:
+            continue
+        observed = evaluation.metadata.get("observed")
+        out.append(
+            {
+                "check": evaluation.check_name,
+                "asset": evaluation.asset_key.to_user_string(),
+                "observed": observed.value if observed is not None else "",
+            }
+        )
+    return out
+
+
+def record_not_published(log: Path, run: dg.DagsterRun, reason: str, checks: list[dict[str, str]]) -> None:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    entry = {
+        "run_id": run.run_id,
+        "job": run.job_name,
+        "recorded_at": datetime.now(UTC).isoformat(),
+        "reason": reason,
+        "failed_blocking_checks": checks,
+    }
+    with log.open("a") as out:
+        out.write(json.dumps(entry) + "\n")
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[pipeline_job, publication_job],
+    description="Records in data/published/not_published.jsonl why a run did not publish.",
+)
+def record_why_not_published(context: dg.RunFailureSensorContext, warehouse: Warehouse) -> None:
+    checks = failed_checks(context.instance, context.dagster_run.run_id)
+    reason = context.failure_event.message or "the run failed"
+    record_not_published(
+        published_dir(warehouse.path) / NOT_PUBLISHED_LOG, context.dagster_run, reason, checks
+    )

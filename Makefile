@@ -26,7 +26,7 @@ $(MANIFEST): $(STAMP) $(DBT_FILES)
 	touch $(MANIFEST)
 
 demo: $(MANIFEST)
-	mkdir -p $(DAGSTER_HOME)
+	mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m dagster_project.demo $(if $(DEFECTS),--defects $(DEFECTS))
 
 test: $(MANIFEST)
@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check connectors dagster_project tests
 
 ui: $(MANIFEST)
-	mkdir -p $(DAGSTER_HOME)
+	mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev  # reads [tool.dagster] in pyproject.toml
 
 clean:

@@ -11,14 +11,16 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from connectors.settings import SIMULATOR_DEFECTS_ENV, WAREHOUSE_PATH_ENV, warehouse_path
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
+from dagster_project.assets.scorecards import quarter_of, scorecards_dir
 from dagster_project.definitions import build_definitions, defs
-from dagster_project.jobs import pipeline_job
+from dagster_project.jobs import pipeline_job, publication_job
 from dagster_project.planted_defects import (
     ALL_KINDS,
     CAUGHT_BY,
@@ -146,6 +148,24 @@ def ranking_summary(path: str, top: int = 10) -> str:
     return f"Department contribution, {period} (0-100, core ~30 + extension ~70):\n{shown}{more}"
 
 
+def publish_scorecards(definitions: dg.Definitions, snapshot: Path) -> str:
+    """Run the monthly publication for the latest month in the snapshot, as the schedule would."""
+    with duckdb.connect(str(snapshot), read_only=True) as connection:
+        [(month,)] = connection.execute(
+            "select max(period_id) from marts.fct_department_contribution where period_type = 'month'"
+        ).fetchall()
+    result = definitions.resolve_job_def(publication_job.name).execute_in_process(
+        instance=_instance(), partition_key=f"{month}-01", raise_on_error=False, run_config=QUIET_CONSOLE
+    )
+    if not result.success:
+        return f"Scorecards for {month} were not published: see run {result.run_id} in `make ui`."
+    folder = scorecards_dir(warehouse_path())
+    return (
+        f"Scorecards: {folder / month / 'index.html'} (中文: {folder / month / 'zh' / 'index.html'}), "
+        f"{folder / month / f'scorecard_{month}.xlsx'}; the quarter so far in {folder / quarter_of(month)}/"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -181,6 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(ranking_summary(str(warehouse_path())))
         published = published_dir(warehouse_path())
         print(f"Published for BI: {published / PUBLISHED_DB} and {published / 'parquet'}/<table>.parquet")
+        print(publish_scorecards(definitions, published / PUBLISHED_DB))
     elapsed = time.monotonic() - started
     print(f"The pipeline took {elapsed:.1f}s (Dagster run {result.run_id}; `make ui` shows it).")
     if not result.success:

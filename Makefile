@@ -9,7 +9,9 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 MANIFEST := dbt_project/target/manifest.json
 DBT_FILES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 
-.PHONY: install demo test lint ui clean
+.PHONY: install demo test lint ui clean bench
+
+SCALE ?= s
 
 install: $(STAMP)
 
@@ -31,6 +33,10 @@ demo: $(MANIFEST)
 
 test: $(MANIFEST)
 	$(BIN)/python -m pytest -q
+
+# make bench SCALE=s|m|l: extraction, dbt with its checks and publication, two baselines, an incremental run.
+bench: $(MANIFEST)
+	$(BIN)/python -m dagster_project.bench --scale $(SCALE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check connectors dagster_project tests

@@ -29,6 +29,7 @@ from dagster_project.planted_defects import (
     parse_defects,
     simulator_defects,
 )
+from dagster_project.publish.ranking import latest_month, latest_ranking
 from dagster_project.quality.checks import CHECKS, quality_dir
 from dagster_project.resources import Warehouse
 
@@ -123,27 +124,11 @@ def defects_summary(result: dg.ExecuteInProcessResult, kinds: tuple[str, ...]) -
     return "\n".join(lines)
 
 
-RANKING_SQL = """
-    select rank_overall, name_en, department_family, round(contribution_index, 1),
-        round(core_subtotal, 1), round(extension_subtotal, 1), grade,
-        coalesce(cast(round(change_vs_previous, 1) as varchar), ''), scheme_version
-    from marts.fct_department_contribution
-    where period_id = (
-        select max(period_id) from marts.fct_department_contribution where period_type = 'month'
-    )
-    order by rank_overall, name_en
-"""
-
-
 def ranking_summary(path: str, top: int = 10) -> str:
     """The top of the latest month's ranking, read from the mart (Python never recomputes a score)."""
     with duckdb.connect(path, read_only=True) as connection:
-        rows = connection.execute(RANKING_SQL).fetchall()
-        period = connection.execute(
-            "select max(period_id) from marts.fct_department_contribution where period_type = 'month'"
-        ).fetchall()[0][0]
-    header = ["rank", "department", "family", "index", "core", "extension", "grade", "change", "scheme"]
-    shown = format_table(header, [[str(v) for v in row] for row in rows[:top]])
+        period, header, rows = latest_ranking(connection)
+    shown = format_table(header, [["" if v is None else str(v) for v in row] for row in rows[:top]])
     more = f"\n... and {len(rows) - top} more in marts.fct_department_contribution" if len(rows) > top else ""
     return f"Department contribution, {period} (0-100, core ~30 + extension ~70):\n{shown}{more}"
 
@@ -151,9 +136,7 @@ def ranking_summary(path: str, top: int = 10) -> str:
 def publish_scorecards(definitions: dg.Definitions, snapshot: Path) -> str:
     """Run the monthly publication for the latest month in the snapshot, as the schedule would."""
     with duckdb.connect(str(snapshot), read_only=True) as connection:
-        [(month,)] = connection.execute(
-            "select max(period_id) from marts.fct_department_contribution where period_type = 'month'"
-        ).fetchall()
+        month = latest_month(connection)
     result = definitions.resolve_job_def(publication_job.name).execute_in_process(
         instance=_instance(), partition_key=f"{month}-01", raise_on_error=False, run_config=QUIET_CONSOLE
     )

@@ -7,11 +7,10 @@ whose weights for the sales family add up to 90 %.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from connectors.simulator.defects import KINDS as SIMULATOR_KINDS
-from dagster_project.project import DBT_PROJECT_DIR
+from dagster_project.project import copy_dbt_project
 
 SCHEME_DEFECT = "scheme_weights"
 ALL_KINDS: tuple[str, ...] = (*SIMULATOR_KINDS, SCHEME_DEFECT)
@@ -50,9 +49,7 @@ def simulator_defects(kinds: tuple[str, ...]) -> str:
 
 def dbt_project_with_scheme_defect(target: Path) -> Path:
     """A copy of the dbt project whose scheme gains a version with sales weights short of 100 %."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(DBT_PROJECT_DIR, target, ignore=shutil.ignore_patterns("target", "logs"))
+    copy_dbt_project(target)
     scheme = target / "seeds" / "scoring_scheme.csv"
     lines = scheme.read_text().splitlines()
     latest = max(line.split(",")[0] for line in lines[1:])

@@ -9,19 +9,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from dagster_project.publish.ranking import latest_ranking
 from dagster_project.publish.snapshot import BI_TABLES, PUBLISHED_DB, pseudonym_key, publish_snapshot
 from dagster_project.resources import Warehouse
 
 PUBLISHED_DIR = "published"
-RANKING_PREVIEW = """
-    select rank_overall as rank, name_en as department, department_family as family,
-        round(contribution_index, 1) as "index", grade, round(change_vs_previous, 1) as change
-    from marts.fct_department_contribution
-    where period_id = (
-        select max(period_id) from marts.fct_department_contribution where period_type = 'month'
-    )
-    order by rank_overall
-"""
 MART_DEPS = [dg.AssetKey(["marts", table]) for table in BI_TABLES if table != "quality_results"]
 
 
@@ -42,9 +34,7 @@ def bi_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
         working, published_dir(working), pseudonym_key(working.parent), context.run.run_id
     )
     with duckdb.connect(str(snapshot.database), read_only=True) as connection:
-        cursor = connection.execute(RANKING_PREVIEW)
-        header = [column[0] for column in cursor.description]
-        rows = cursor.fetchall()
+        _, header, rows = latest_ranking(connection)
     return dg.MaterializeResult(
         metadata={
             "snapshot_id": snapshot.snapshot_id,

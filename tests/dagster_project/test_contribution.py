@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import shutil
 import subprocess
 from collections import defaultdict
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 
 from connectors.simulator import Company
 from connectors.simulator.oracle import expected_observations
-from dagster_project.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from dagster_project.project import DBT_EXECUTABLE, DBT_PROJECT_DIR, copy_dbt_project
 from tests.conftest import AS_OF, SEED, copy_warehouse, query
 
 TOLERANCE = 1e-6
@@ -228,9 +227,7 @@ def test_a_person_the_email_cannot_resolve_is_resolved_by_the_stewards_mapping(b
 
 
 def _project_copy(tmp_path: Path) -> Path:
-    project = tmp_path / "dbt_project"
-    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
-    return project
+    return copy_dbt_project(tmp_path / "dbt_project")
 
 
 def _reweighted(line: str) -> str:

@@ -74,13 +74,4 @@ facts as (
     where feedback.survey_type = 'CSAT' and not feedback.is_archived
 )
 
-select
-    metric_id,
-    department_id,
-    cast(month_start_date as date) as month_start_date,
-    'crm' as source_system,
-    source_stream,
-    cast(record_key as {{ dbt.type_string() }}) as record_key,
-    cast(numerator as {{ type_double() }}) as numerator,
-    cast(denominator as {{ type_double() }}) as denominator
-from facts
+{{ select_metric_facts(source_system='crm') }}

@@ -11,7 +11,10 @@ Kinds (``KINDS``): ``hr.time_off``, ``erp.gl_entries``, ``erp.sales_invoices``,
 ``erp.purchase_invoices``, ``erp.journal_corrections``, ``jira.RD``, ``jira.IMPL``, ``jira.SD``,
 ``jira.SEC``, ``jira.CMP``, ``crm.deals``, ``crm.goal_targets``, ``crm.feedback_submissions`` are lazy;
 ``erp.cost_centers``, ``erp.budgets``, ``erp.exchange_rates``, ``erp.period_closes``, ``crm.owners``,
-``hr.employees``, ``hr.jobs`` live in memory. Per-person sets are functions of the model:
+``hr.employees``, ``hr.jobs`` live in memory. ``erp.gl_reversible``, ``erp.pi_posted`` and
+``crm.deals_invoiced`` are small lazy digests of other kinds, kept so that streams derived over long
+look-backs (reversals, posted invoices, invoiced deals) stay cheap while several streams page at once.
+Per-person sets are functions of the model:
 `gen_hr.training_records(company, employee)`, `gen_hr.applications(company, job)`,
 `gen_hr.review_rows(company, employee, now)`. Departments carry their performance levers
 (`Department.profile`), employees their hire/termination days, roles and pay history, and each record's
@@ -68,7 +71,8 @@ KINDS: dict[str, KindSpec] = {
     k.name: k
     for k in [
         KindSpec("hr.time_off", True, gen_hr.TIME_OFF_LIFE, gen_hr.time_off_slice, gen_hr.time_off_count, 80),
-        KindSpec("erp.gl_base", True, 0, gen_erp.gl_base_slice, None, 9),
+        KindSpec("erp.gl_base", True, 0, gen_erp.gl_base_slice, None, 3),
+        KindSpec("erp.gl_reversible", True, 0, gen_erp.reversible_slice, None, 64),
         KindSpec("erp.gl_entries", True, 0, gen_erp.gl_slice, None, 2),
         KindSpec(
             "erp.sales_invoices", True, gen_erp.SALES_INVOICE_LIFE, gen_erp.sales_invoice_slice, None, 16
@@ -81,6 +85,7 @@ KINDS: dict[str, KindSpec] = {
             None,
             24,
         ),
+        KindSpec("erp.pi_posted", True, 0, gen_erp.pi_posted_slice, None, 64),
         KindSpec("erp.journal_corrections", True, 0, gen_erp.correction_slice, None, 8),
         KindSpec("erp.cost_centers", False, 0, gen_erp_reference.cost_centers),
         KindSpec("erp.budgets", False, 0, gen_erp_reference.budgets),
@@ -93,6 +98,7 @@ KINDS: dict[str, KindSpec] = {
         KindSpec("jira.CMP", True, gen_jira.CMP_LIFE, gen_jira.cmp_slice, None),
         KindSpec("crm.owners", False, 0, gen_crm.owners),
         KindSpec("crm.deals", True, gen_crm.DEAL_LIFE, gen_crm.deal_slice, gen_crm.deal_count, 170),
+        KindSpec("crm.deals_invoiced", True, 0, gen_erp.deals_invoiced_slice, None, 512),
         KindSpec("crm.goal_targets", True, gen_crm.GOAL_LIFE, gen_crm.goal_slice, None),
         KindSpec("crm.feedback_submissions", True, 0, gen_crm.feedback_slice, None),
     ]

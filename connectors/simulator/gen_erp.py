@@ -172,8 +172,15 @@ def gl_base_slice(co: Company, day: int) -> list[Record]:
 
 
 def gl_slice(co: Company, day: int) -> list[Record]:
-    """Every GL entry posted on ``day``: expenses, revenue, payroll, purchase invoices, reversals."""
+    """Every GL entry posted on ``day``: expenses, reversals, revenue, payroll, purchase invoices.
+
+    Reversals come right after the day's expense lines and draw from their own generator, so that
+    `correction_slice` can rebuild them from the small `reversible_slice` lists alone: a journal
+    corrections page then never regenerates revenue, payroll or purchase invoices, and paging it beside
+    the GL does not thrash the caches.
+    """
     out = list(co.slice("erp.gl_base", day))
+    out += reversal_lines(co, day, len(out) + 1)
     r = rng(co.seed, co.scale, "gl-derived", day)
     seq = len(out)
     for inv in co.slice("erp.sales_invoices", day):
@@ -218,10 +225,8 @@ def gl_slice(co: Company, day: int) -> list[Record]:
                     )
                 )
     for c in range(day - PI_POSTING_LOOKBACK, day + 1):
-        for pi in co.slice("erp.purchase_invoices", c):
-            posted = pi.truth.get("posted_ts")
-            if posted is not None and local_day(posted) == day:
-                s = pi.versions[0].changes
+        for posted, s, truth in co.slice("erp.pi_posted", c):
+            if local_day(posted) == day:
                 seq += 1
                 out.append(
                     _gl(
@@ -229,71 +234,107 @@ def gl_slice(co: Company, day: int) -> list[Record]:
                         day,
                         seq,
                         posted + 5,
-                        pi.truth["account"],
+                        truth["account"],
                         s["CostCenterID"],
                         s["Amount"],
                         s["Currency"],
-                        pi.truth["processor"],
-                        doc=pi.truth["invoice_id"],
-                        truth={"dept_id": pi.truth["dept_id"], "purchase_invoice_id": pi.truth["invoice_id"]},
+                        truth["processor"],
+                        doc=truth["invoice_id"],
+                        truth={"dept_id": truth["dept_id"], "purchase_invoice_id": truth["invoice_id"]},
                     )
                 )
-    k = 0
+    return out
+
+
+def reversible_slice(co: Company, day: int) -> list[Record]:
+    """The expense lines of ``day`` that a later day reverses: a few per day, cheap to keep many days of."""
+    return [rec for rec in co.slice("erp.gl_base", day) if rec.truth.get("reversal_day")]
+
+
+def pi_posted_slice(co: Company, day: int) -> list[tuple[int, dict, dict]]:
+    """(posted instant, first version, truth) of the purchase invoices created on ``day`` that get posted."""
+    return [
+        (pi.truth["posted_ts"], pi.versions[0].changes, pi.truth)
+        for pi in co.slice("erp.purchase_invoices", day)
+        if pi.truth.get("posted_ts") is not None
+    ]
+
+
+def reversal_lines(co: Company, day: int, first_seq: int) -> list[Record]:
+    """The reversal entries posted on ``day``, numbered from ``first_seq`` (right after the expenses)."""
+    r = rng(co.seed, co.scale, "gl-reversals", day)
+    out = []
     for c in range(day - REVERSAL_LOOKBACK, day):
-        for orig in co.slice("erp.gl_base", c):
-            if orig.truth.get("reversal_day") == day:
-                s, seq, k = orig.versions[0].changes, seq + 1, k + 1
-                poster = co.pick(r, co.family_depts("admin")[0].dept_id, day, ("adm_finance",))
-                out.append(
-                    _gl(
-                        co,
-                        day,
-                        seq,
-                        at(day, r.randint(10 * 3600, 19 * 3600)),
-                        (s["GLAccount"], s["GLAccountType"]),
-                        s["CostCenterID"],
-                        -s["AmountInTransactionCurrency"],
-                        s["TransactionCurrency"],
-                        poster.email if poster else None,
-                        doc=f"REV{orig.key[0][2:]}",
-                        reversed_id=orig.key[0],
-                        truth={
-                            "dept_id": orig.truth["dept_id"],
-                            "correction_id": f"JC{ymd(day).replace('-', '')}{k:04d}",
-                            "reason": r.choice(CORRECTION_REASONS),
-                        },
-                        orphan=orig.orphan,
-                    )
+        for orig in co.slice("erp.gl_reversible", c):
+            if orig.truth["reversal_day"] != day:
+                continue
+            s, k = orig.versions[0].changes, len(out) + 1
+            poster = co.pick(r, co.family_depts("admin")[0].dept_id, day, ("adm_finance",))
+            out.append(
+                _gl(
+                    co,
+                    day,
+                    first_seq + k - 1,
+                    at(day, r.randint(10 * 3600, 19 * 3600)),
+                    (s["GLAccount"], s["GLAccountType"]),
+                    s["CostCenterID"],
+                    -s["AmountInTransactionCurrency"],
+                    s["TransactionCurrency"],
+                    poster.email if poster else None,
+                    doc=f"REV{orig.key[0][2:]}",
+                    reversed_id=orig.key[0],
+                    truth={
+                        "dept_id": orig.truth["dept_id"],
+                        "correction_id": f"JC{ymd(day).replace('-', '')}{k:04d}",
+                        "reason": r.choice(CORRECTION_REASONS),
+                    },
+                    orphan=orig.orphan,
                 )
+            )
     return out
 
 
 def correction_slice(co: Company, day: int) -> list[Record]:
     """JournalCorrections: one per reversal entry posted on ``day``."""
     out = []
-    for rev in co.slice("erp.gl_entries", day):
+    for rev in reversal_lines(co, day, len(co.slice("erp.gl_base", day)) + 1):
         s = rev.versions[0].changes
-        if s["IsReversal"]:
-            cid = rev.truth["correction_id"]
+        cid = rev.truth["correction_id"]
+        out.append(
+            Record(
+                "erp.journal_corrections",
+                (cid,),
+                [
+                    Version(
+                        rev.created,
+                        {
+                            "OriginalEntryID": s["ReversedEntryID"],
+                            "ReversalEntryID": rev.key[0],
+                            "Reason": rev.truth["reason"],
+                            "PostedByEmail": s["PostedByEmail"],
+                            "CorrectionDate": ymd(day),
+                            "CostCenterID": s["CostCenterID"],
+                        },
+                    )
+                ],
+                truth={"dept_id": rev.truth["dept_id"]},
+            )
+        )
+    return out
+
+
+def deals_invoiced_slice(co: Company, day: int) -> list[tuple[int, tuple]]:
+    """(invoice day, invoice source) of the deals created on ``day`` that get invoiced.
+
+    A sales invoice day looks back over 135 days of deals; these small lists let the cache hold that
+    window for every stream paging at once, where whole deal slices would be evicted and rebuilt.
+    """
+    out = []
+    for deal in co.slice("crm.deals", day):
+        t = deal.truth
+        if t.get("invoice_day") is not None:
             out.append(
-                Record(
-                    "erp.journal_corrections",
-                    (cid,),
-                    [
-                        Version(
-                            rev.created,
-                            {
-                                "OriginalEntryID": s["ReversedEntryID"],
-                                "ReversalEntryID": rev.key[0],
-                                "Reason": rev.truth["reason"],
-                                "PostedByEmail": s["PostedByEmail"],
-                                "CorrectionDate": ymd(day),
-                                "CostCenterID": s["CostCenterID"],
-                            },
-                        )
-                    ],
-                    truth={"dept_id": rev.truth["dept_id"]},
-                )
+                (t["invoice_day"], (t["customer"], t["dept_id"], t["amount"], t["currency"], deal.key[0]))
             )
     return out
 
@@ -304,10 +345,7 @@ def sales_invoice_slice(co: Company, day: int) -> list[Record]:
     out: list[Record] = []
     sources = []
     for c in range(day - DEAL_INVOICE_LOOKBACK, day + 1):
-        for deal in co.slice("crm.deals", c):
-            if deal.truth.get("invoice_day") == day:
-                t = deal.truth
-                sources.append((t["customer"], t["dept_id"], t["amount"], t["currency"], deal.key[0]))
+        sources += [source for invoice_day, source in co.slice("crm.deals_invoiced", c) if invoice_day == day]
     sales = co.family_depts("sales")
     lam = sum(co.heads(d.dept_id, day) for d in sales) * 0.05 * 0.4 * mess.SALES_INVOICE_WITHOUT_DEAL_RATE
     for _ in range(poisson(r, lam)):

@@ -19,6 +19,16 @@ SIMULATOR_AS_OF_ENV = "DCW_SIMULATOR_AS_OF"
 SIMULATOR_FAULT_RATE_ENV = "DCW_SIMULATOR_FAULT_RATE"
 # Planted data defects for testing quality gates: "all" or a comma list of kinds (unset: none).
 SIMULATOR_DEFECTS_ENV = "DCW_SIMULATOR_DEFECTS"
+# What one DuckDB connection may use: every connection the product opens (raw landing, quality gates,
+# publication, dbt through its profile) gets the same bounds, so that memory stays flat as data grows:
+# past the limit DuckDB spills to disk instead of growing. What does not spill: each json_extract in a
+# staging model keeps its own parse buffer per thread (duckdb/duckdb#8734), so the widest Jira staging
+# model needs about 1 GB at any scale; 2GB leaves room for two models at once. One JSON parse per row
+# in staging would let this come down.
+DUCKDB_MEMORY_LIMIT_ENV = "DCW_DUCKDB_MEMORY_LIMIT"
+DUCKDB_THREADS_ENV = "DCW_DUCKDB_THREADS"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+DEFAULT_DUCKDB_THREADS = "2"
 # The key of the keyed hash that pseudonymizes employee keys in the published BI tier (a secret).
 PSEUDONYM_KEY_ENV = "DCW_PSEUDONYM_KEY"
 
@@ -77,6 +87,14 @@ def env_name(source: str, key: str) -> str:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get(WAREHOUSE_PATH_ENV, str(DEFAULT_WAREHOUSE_PATH)))
+
+
+def duckdb_settings() -> dict[str, str]:
+    """The DuckDB settings every connection gets (`DCW_DUCKDB_MEMORY_LIMIT`, `DCW_DUCKDB_THREADS`)."""
+    return {
+        "memory_limit": os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DEFAULT_DUCKDB_MEMORY_LIMIT),
+        "threads": os.environ.get(DUCKDB_THREADS_ENV, DEFAULT_DUCKDB_THREADS),
+    }
 
 
 def settings_from_env(

@@ -53,6 +53,7 @@ from connectors.core.http import HttpClient
 from connectors.core.source import Source
 from connectors.core.streams import ReadContext
 from connectors.embedded import SimulatorProcess
+from connectors.landing.database import connect
 from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, StreamResult, extract_streams
 from connectors.landing.tables import RAW_SCHEMA, raw_table_name
@@ -534,7 +535,7 @@ def run_duckdb_baseline(pages_dir: Path, database: Path, jobs: Sequence[StreamJo
     """
     rows: dict[str, int] = {}
     seconds: dict[str, float] = {}
-    with duckdb.connect(str(database)) as con:
+    with connect(database) as con:
         for job in jobs:
             name = f"{job.source.name}/{job.stream}"
             directory = pages_dir / name.replace("/", "__")
@@ -557,7 +558,7 @@ def run_duckdb_baseline(pages_dir: Path, database: Path, jobs: Sequence[StreamJo
 
 def raw_rows(warehouse: Path) -> int:
     """Rows in every raw table: the input dbt and the gates read."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse, read_only=True) as con:
         tables = con.execute(
             "select table_name from information_schema.tables "
             "where table_schema = ? and not starts_with(table_name, '_')",

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
+from connectors.landing.database import connect
 from connectors.settings import SIMULATOR_DEFECTS_ENV, WAREHOUSE_PATH_ENV, warehouse_path
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
 from dagster_project.assets.scorecards import quarter_of, scorecards_dir
@@ -126,7 +126,7 @@ def defects_summary(result: dg.ExecuteInProcessResult, kinds: tuple[str, ...]) -
 
 def ranking_summary(path: str, top: int = 10) -> str:
     """The top of the latest month's ranking, read from the mart (Python never recomputes a score)."""
-    with duckdb.connect(path, read_only=True) as connection:
+    with connect(path, read_only=True) as connection:
         period, header, rows = latest_ranking(connection)
     shown = format_table(header, [["" if v is None else str(v) for v in row] for row in rows[:top]])
     more = f"\n... and {len(rows) - top} more in marts.fct_department_contribution" if len(rows) > top else ""
@@ -135,7 +135,7 @@ def ranking_summary(path: str, top: int = 10) -> str:
 
 def publish_scorecards(definitions: dg.Definitions, snapshot: Path) -> str:
     """Run the monthly publication for the latest month in the snapshot, as the schedule would."""
-    with duckdb.connect(str(snapshot), read_only=True) as connection:
+    with connect(snapshot, read_only=True) as connection:
         month = latest_month(connection)
     result = definitions.resolve_job_def(publication_job.name).execute_in_process(
         instance=_instance(), partition_key=f"{month}-01", raise_on_error=False, run_config=QUIET_CONSOLE

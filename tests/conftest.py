@@ -69,6 +69,7 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def copy_warehouse(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(source, target)
     return target
 

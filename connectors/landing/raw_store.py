@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from connectors.landing.database import connect
 from connectors.landing.tables import LOADS, RAW_SCHEMA, REJECTS, STATE, raw_table
 
 _RAW_COLUMNS = """
@@ -74,7 +75,7 @@ class RawStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path))
+        self._con = connect(self.path)
         # Streams land from several threads; DuckDB serialises commits anyway, and one lock keeps
         # catalog changes (create table) and the shared ledger free of write-write conflicts.
         self._lock = threading.Lock()

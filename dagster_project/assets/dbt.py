@@ -9,7 +9,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from connectors.settings import WAREHOUSE_PATH_ENV
+from connectors.settings import (
+    DUCKDB_MEMORY_LIMIT_ENV,
+    DUCKDB_THREADS_ENV,
+    WAREHOUSE_PATH_ENV,
+    duckdb_settings,
+)
 from dagster_project.assets.raw import raw_asset_key
 from dagster_project.project import dbt_project
 from dagster_project.quality.validation import record_dbt_results
@@ -41,17 +46,25 @@ class ConformedTranslator(WarehouseTranslator):
 
 @contextmanager
 def warehouse_for_dbt(path: str) -> Iterator[None]:
-    """dbt runs from its own directory and reads the database path from the environment: hand it the
-    warehouse resource's path, absolute, for the duration of the call."""
-    previous = os.environ.get(WAREHOUSE_PATH_ENV)
-    os.environ[WAREHOUSE_PATH_ENV] = str(Path(path).resolve())
+    """dbt runs from its own directory and reads the database path and DuckDB's bounds from the
+    environment: hand it the warehouse resource's path, absolute, and the product's settings, for the
+    duration of the call."""
+    settings = duckdb_settings()
+    wanted = {
+        WAREHOUSE_PATH_ENV: str(Path(path).resolve()),
+        DUCKDB_MEMORY_LIMIT_ENV: settings["memory_limit"],
+        DUCKDB_THREADS_ENV: settings["threads"],
+    }
+    previous = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(WAREHOUSE_PATH_ENV, None)
-        else:
-            os.environ[WAREHOUSE_PATH_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 # dbt runs in two steps so that the quality gates can stand between them: first the sources as they
@@ -62,6 +75,13 @@ CONFORMED_SELECTION = "resource_type:seed fqn:staging fqn:intermediate.org fqn:i
 # seed waits for the mart), never against a model not built yet.
 INDIRECT_SELECTION = ["--indirect-selection", "buildable"]
 NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+
+
+class DbtRunConfig(dg.Config):
+    """Launchpad options of a dbt step. ``full_refresh`` rebuilds the incremental models from all of raw
+    (after a staging model's columns change); a normal run reads only what landed since the last one."""
+
+    full_refresh: bool = False
 
 
 def _dbt(
@@ -93,14 +113,17 @@ def _dbt(
     select=CONFORMED_SELECTION,
     name="conformed_sources",
 )
-def conformed_sources(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+def conformed_sources(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtRunConfig
+):
     """Seeds, staging and conformance: each source typed, its people and departments mapped.
 
     Built first and tested after (not `dbt build`), so that one failing test does not leave the models
     after it unbuilt: the quality gates then see every conformed source, and a failed test (a blocking
     asset check) still keeps the metrics and marts from being built on it.
     """
-    yield from _dbt(context, dbt, warehouse, ["build", *NO_TESTS], raise_on_error=True)
+    refresh = ["--full-refresh"] if config.full_refresh else []
+    yield from _dbt(context, dbt, warehouse, ["build", *NO_TESTS, *refresh], raise_on_error=True)
     yield from _dbt(context, dbt, warehouse, ["test"], raise_on_error=False)
 
 
@@ -110,6 +133,9 @@ def conformed_sources(context: dg.AssetExecutionContext, dbt: DbtCliResource, wa
     exclude=CONFORMED_SELECTION,
     name="warehouse_models",
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+def warehouse_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtRunConfig
+):
     """Metrics, scores and marts (`dbt build`), once the conformed sources passed their gates."""
-    yield from _dbt(context, dbt, warehouse, ["build"], raise_on_error=True)
+    refresh = ["--full-refresh"] if config.full_refresh else []
+    yield from _dbt(context, dbt, warehouse, ["build", *refresh], raise_on_error=True)

@@ -7,8 +7,8 @@ rebuilt and this asset does not run, so BI keeps reading the previous good snaps
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
+from connectors.landing.database import connect
 from dagster_project.publish.ranking import latest_ranking
 from dagster_project.publish.snapshot import BI_TABLES, PUBLISHED_DB, pseudonym_key, publish_snapshot
 from dagster_project.resources import Warehouse
@@ -33,7 +33,7 @@ def bi_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
     snapshot = publish_snapshot(
         working, published_dir(working), pseudonym_key(working.parent), context.run.run_id
     )
-    with duckdb.connect(str(snapshot.database), read_only=True) as connection:
+    with connect(snapshot.database, read_only=True) as connection:
         _, header, rows = latest_ranking(connection)
     return dg.MaterializeResult(
         metadata={

@@ -8,8 +8,8 @@ that a blocking check held back.
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
+from connectors.landing.database import connect
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
 from dagster_project.resources import Warehouse
 
@@ -44,7 +44,7 @@ def scorecards(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
     snapshot = published_dir(warehouse.path) / PUBLISHED_DB
     if not snapshot.exists():
         raise dg.Failure(f"No BI snapshot at {snapshot}: run daily_pipeline first (it publishes one).")
-    with duckdb.connect(str(snapshot), read_only=True) as connection:
+    with connect(snapshot, read_only=True) as connection:
         periods = {
             p
             for (p,) in connection.execute(

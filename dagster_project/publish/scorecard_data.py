@@ -17,6 +17,8 @@ from typing import Any
 
 import duckdb
 
+from connectors.landing.database import connect
+
 MARTS = "marts"
 MONTH_ID = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 QUARTER_ID = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -400,7 +402,7 @@ def _headcount(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, Head
 def load_scorecard(database: Path, period_id: str) -> Scorecard:
     """Read one period's scorecard from the marts of `database`, opened read-only."""
     period = Period.parse(period_id)
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect(database, read_only=True) as con:
         ranking = tuple(
             RankingRow(**r)
             for r in _rows(

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
+from connectors.landing.database import connect
 from connectors.settings import PSEUDONYM_KEY_ENV, Secret
 
 PUBLISHED_DB = "warehouse.duckdb"
@@ -105,7 +104,7 @@ def publish_snapshot(warehouse: Path, published: Path, key: Secret, run_id: str)
     parquet = published / f"{PARQUET_LINK}-{snapshot_id}"
     parquet.mkdir()
     counts: dict[str, int] = {}
-    with duckdb.connect(str(database)) as out:
+    with connect(database) as out:
         out.execute(f"attach '{warehouse.resolve()}' as working (read_only)")
         out.execute("create temp table pseudonym as select ?::varchar as key", [key.reveal()])
         out.execute("create schema marts")

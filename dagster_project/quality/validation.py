@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from connectors.landing.database import connect
 from dagster_project.quality.checks import CHECKS, VOLUME_CHECKS, QualityCheck, quality_dir
 
 QUALITY_RESULTS = "marts.quality_results"
@@ -61,7 +62,7 @@ def run_quality_checks(
     warehouse: str | Path, run_id: str, checks: Sequence[QualityCheck] = CHECKS
 ) -> list[CheckOutcome]:
     """Measure every check in DuckDB, judge with GX, write Data Docs and marts.quality_results."""
-    with duckdb.connect(str(warehouse)) as connection:
+    with connect(warehouse) as connection:
         connection.execute(QUALITY_RESULTS_DDL)
         frames = {
             check.name: connection.execute(
@@ -73,7 +74,7 @@ def run_quality_checks(
     for name, rows in previous.items():
         frames[name] = _as_ratio_of_previous(frames[name], rows)
     outcomes = _validate(checks, frames, quality_dir(warehouse))
-    with duckdb.connect(str(warehouse)) as connection:
+    with connect(warehouse) as connection:
         store_outcomes(connection, outcomes, run_id)
     return outcomes
 
@@ -242,5 +243,5 @@ def dbt_outcomes(run_results: dict[str, Any], manifest: dict[str, Any]) -> list[
 def record_dbt_results(
     warehouse: str | Path, run_results: dict[str, Any], manifest: dict[str, Any], run_id: str
 ) -> None:
-    with duckdb.connect(str(warehouse)) as connection:
+    with connect(warehouse) as connection:
         store_outcomes(connection, dbt_outcomes(run_results, manifest), run_id)

@@ -126,3 +126,84 @@ def assert_amounts_are_in_the_reporting_currency_with_the_original_kept(warehous
     assert usd, "the simulator posts some USD lines"
     for original, converted, rate in usd:
         assert abs(converted - original * rate) < 1e-6
+
+
+def _dbt_staging(warehouse: Path, *extra: str) -> None:
+    """`dbt run` of the staging models against ``warehouse``, as the orchestrator runs them."""
+    import subprocess
+
+    from dagster_project.assets.dbt import warehouse_for_dbt
+    from dagster_project.project import DBT_EXECUTABLE
+
+    with warehouse_for_dbt(str(warehouse)):
+        done = subprocess.run(
+            [
+                DBT_EXECUTABLE,
+                "run",
+                "--select",
+                "fqn:staging",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(warehouse.parent / "target"),
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def _staging_tables(warehouse: Path) -> dict[str, list[tuple]]:
+    names = query(
+        warehouse, "select table_name from information_schema.tables where table_schema = 'staging'"
+    )
+    return {t: sorted(query(warehouse, f"select * from staging.{t}"), key=repr) for (t,) in names}
+
+
+def test_incremental_staging_after_a_day_equals_a_full_refresh(built, tmp_path):
+    """A day later, the staging tables built from what landed since equal a rebuild from all of raw."""
+    from datetime import timedelta
+
+    from connectors.embedded import SimulatorProcess
+    from tests.conftest import AS_OF, copy_warehouse, extract_all
+
+    incremental = copy_warehouse(built.path, tmp_path / "incremental" / "warehouse.duckdb")
+    before = query(incremental, "select max(extracted_at) from staging.stg_erp__gl_entries")[0][0]
+    with SimulatorProcess(seed=SEED, scale="s", as_of=AS_OF + timedelta(days=1)) as later:
+        extract_all(incremental, later)
+    _dbt_staging(incremental)
+    full = copy_warehouse(incremental, tmp_path / "full" / "warehouse.duckdb")
+    _dbt_staging(full, "--full-refresh")
+
+    changed = query(
+        incremental,
+        "select count(*) from staging.stg_erp__gl_entries where extracted_at > ?",
+        [before],
+    )[0][0]
+    assert changed > 0, "the day's new GL entries reached staging"
+    incremental_rows, full_rows = _staging_tables(incremental), _staging_tables(full)
+    assert len(incremental_rows) == 26
+    for table, rows in full_rows.items():
+        assert incremental_rows[table] == rows, table
+
+
+def test_dbt_profile_defaults_are_the_products_duckdb_bounds():
+    """Run by hand, dbt gets the same DuckDB memory and thread bounds as every connection of the product."""
+    from connectors.settings import (
+        DEFAULT_DUCKDB_MEMORY_LIMIT,
+        DEFAULT_DUCKDB_THREADS,
+        DUCKDB_MEMORY_LIMIT_ENV,
+        DUCKDB_THREADS_ENV,
+    )
+
+    settings = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())["department_contribution"]
+    wanted = settings["outputs"]["warehouse"]["settings"]
+    assert (
+        wanted["memory_limit"]
+        == f"{{{{ env_var('{DUCKDB_MEMORY_LIMIT_ENV}', '{DEFAULT_DUCKDB_MEMORY_LIMIT}') }}}}"
+    )
+    assert wanted["threads"] == f"{{{{ env_var('{DUCKDB_THREADS_ENV}', '{DEFAULT_DUCKDB_THREADS}') }}}}"

@@ -1,3 +1,4 @@
+{{ config(unique_key='deal_id') }}
 {#- Amounts are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
 with
 
@@ -35,6 +36,7 @@ renamed as (
         _is_deleted or coalesce({{ json_text('_payload', '$.archived') }} = 'true', false) as is_archived,
         {{ to_utc(json_text('_payload', '$.archivedAt')) }} as archived_at,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 ),

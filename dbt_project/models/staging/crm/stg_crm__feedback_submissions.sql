@@ -1,3 +1,4 @@
+{{ config(unique_key='feedback_submission_id') }}
 with
 
 source as (
@@ -16,6 +17,7 @@ renamed as (
         {{ json_text('_payload', '$.properties.hubspot_owner_id') }} as owner_id,
         _is_deleted or coalesce({{ json_text('_payload', '$.archived') }} = 'true', false) as is_archived,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

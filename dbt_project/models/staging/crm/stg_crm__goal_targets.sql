@@ -1,3 +1,4 @@
+{{ config(unique_key='goal_target_id') }}
 {#- Targets are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
 with
 
@@ -19,6 +20,7 @@ renamed as (
         _is_deleted or coalesce({{ json_text('_payload', '$.archived') }} = 'true', false) as is_archived,
         {{ to_utc(json_text('_payload', '$.properties.createdate')) }} as created_at,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 ),

@@ -1,3 +1,4 @@
+{{ config(unique_key='owner_id') }}
 with
 
 source as (
@@ -29,6 +30,7 @@ renamed as (
         {{ to_utc(json_text('_payload', '$.createdAt')) }} as created_at,
         {{ local_date(to_utc(json_text('_payload', '$.createdAt'))) }} as created_date,
         {{ to_utc(json_text('_payload', '$.updatedAt')) }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

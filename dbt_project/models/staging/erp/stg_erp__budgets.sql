@@ -1,3 +1,4 @@
+{{ config(unique_key='budget_id') }}
 {#-
     A budget has no posting date, so a foreign-currency budget is converted with the ERP's rate of the
     first day of its fiscal period (FiscalYear is the calendar year, periods are months).
@@ -23,6 +24,7 @@ renamed as (
         {{ json_text('_payload', '$.Currency') }} as currency_original,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 ),

@@ -1,3 +1,4 @@
+{{ config(unique_key='cost_center_id') }}
 with
 
 source as (
@@ -14,6 +15,7 @@ renamed as (
         lower({{ json_text('_payload', '$.ResponsiblePersonEmail') }}) as responsible_person_email,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

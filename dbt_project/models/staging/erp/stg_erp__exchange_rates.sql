@@ -1,3 +1,4 @@
+{{ config(unique_key='exchange_rate_id') }}
 with
 
 source as (
@@ -12,6 +13,7 @@ renamed as (
         {{ json_text('_payload', '$.ToCurrency') }} as to_currency,
         {{ to_number(json_text('_payload', '$.Rate')) }} as rate,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

@@ -1,3 +1,4 @@
+{{ config(unique_key='gl_entry_id') }}
 {#- Amounts are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
 with
 
@@ -23,6 +24,7 @@ renamed as (
         lower({{ json_text('_payload', '$.PostedByEmail') }}) as posted_by_email,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 ),

@@ -1,3 +1,4 @@
+{{ config(unique_key='journal_correction_id') }}
 with
 
 source as (
@@ -15,6 +16,7 @@ renamed as (
         {{ json_text('_payload', '$.CostCenterID') }} as cost_center_id,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

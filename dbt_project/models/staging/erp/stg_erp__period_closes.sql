@@ -1,3 +1,4 @@
+{{ config(unique_key='period_close_id') }}
 with
 
 source as (
@@ -16,6 +17,7 @@ renamed as (
         {{ json_text('_payload', '$.Status') }} as status,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

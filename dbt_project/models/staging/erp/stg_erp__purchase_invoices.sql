@@ -1,3 +1,4 @@
+{{ config(unique_key='purchase_invoice_id') }}
 {#-
     Converted with the rate of the posting date (the company-local date of PostedDateTime, the date of
     the invoice's expense line in the GL); a Draft has not been posted, so it uses its received date.
@@ -23,6 +24,7 @@ renamed as (
         {{ json_text('_payload', '$.Status') }} as status,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 ),

@@ -1,3 +1,4 @@
+{{ config(unique_key='sales_invoice_id') }}
 {#- Converted with the rate of the posting date, as the invoice's revenue line in the GL is. -#}
 with
 
@@ -19,6 +20,7 @@ renamed as (
         {{ json_text('_payload', '$.Status') }} as status,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 ),

@@ -1,3 +1,4 @@
+{{ config(unique_key='application_id') }}
 with
 
 source as (
@@ -16,6 +17,7 @@ renamed as (
         {{ to_utc(json_text('_payload', '$.lastStatusChangeDate')) }} as status_changed_at,
         {{ local_date(to_utc(json_text('_payload', '$.lastStatusChangeDate'))) }} as status_changed_date,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

@@ -1,3 +1,4 @@
+{{ config(unique_key='employee_id') }}
 with
 
 source as (
@@ -26,6 +27,7 @@ renamed as (
         {{ json_text('_payload', '$.payPer') }} as pay_period,
         {{ to_utc('_source_updated_at') }} as last_changed_at,
         {{ local_date('_source_updated_at') }} as last_changed_date,
+        _extracted_at as extracted_at,
         _record_hash as record_hash,
         _batch_id as batch_id
     from source

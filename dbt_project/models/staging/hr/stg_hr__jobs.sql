@@ -1,3 +1,4 @@
+{{ config(unique_key='job_id') }}
 with
 
 source as (
@@ -19,6 +20,7 @@ renamed as (
         cast({{ to_number(json_text('_payload', '$.activeApplicantsCount')) }} as integer) as active_applicants_count,
         cast({{ to_number(json_text('_payload', '$.totalApplicantsCount')) }} as integer) as total_applicants_count,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

@@ -1,3 +1,4 @@
+{{ config(unique_key='review_id') }}
 {#- Rows of the 360 custom report: BambooHR has no review id, so the raw key is id|cycle|role. -#}
 with
 
@@ -15,6 +16,7 @@ renamed as (
         cast({{ to_number(json_text('_payload', '$.customReviewerCount')) }} as integer) as reviewer_count,
         {{ to_date(json_text('_payload', '$.customReviewDate')) }} as review_date,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

@@ -1,3 +1,4 @@
+{{ config(unique_key='time_off_request_id') }}
 with
 
 source as (
@@ -23,6 +24,7 @@ renamed as (
         {{ to_date(json_text('_payload', '$.status.lastChanged')) }} as status_changed_date,
         {{ json_text('_payload', '$.status.lastChangedByUserId') }} as status_changed_by_user_id,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

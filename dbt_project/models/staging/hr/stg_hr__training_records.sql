@@ -1,3 +1,4 @@
+{{ config(unique_key='training_record_id') }}
 {#- Costs are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
 with
 
@@ -18,6 +19,7 @@ renamed as (
         {{ to_number(json_text('_payload', '$.cost.cost')) }} as cost_original,
         {{ json_text('_payload', '$.cost.currency') }} as currency_original,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 ),

@@ -1,3 +1,4 @@
+{{ config(unique_key='training_type_id') }}
 with
 
 source as (
@@ -14,6 +15,7 @@ renamed as (
         {{ json_text('_payload', '$.renewable') }} = 'true' as is_renewable,
         cast({{ to_number(json_text('_payload', '$.frequency')) }} as integer) as renewal_frequency_months,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

@@ -1,3 +1,4 @@
+{{ config(unique_key='issue_id') }}
 with
 
 source as (
@@ -10,6 +11,7 @@ renamed as (
         {{ json_text('_payload', '$.fields.customfield_10101') }} as customer_name,
         {{ json_text('_payload', '$.fields.customfield_10102') }} as implementation_issue_key,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

@@ -1,3 +1,4 @@
+{{ config(unique_key='issue_id') }}
 with
 
 source as (
@@ -10,6 +11,7 @@ renamed as (
         {{ to_date(json_text('_payload', '$.fields.customfield_10100')) }} as go_live_date,
         {{ json_text('_payload', '$.fields.customfield_10101') }} as customer_name,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

@@ -1,3 +1,4 @@
+{{ config(unique_key='project_id') }}
 with
 
 source as (
@@ -11,6 +12,7 @@ renamed as (
         {{ json_text('_payload', '$.name') }} as project_name,
         {{ json_text('_payload', '$.projectTypeKey') }} as project_type,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

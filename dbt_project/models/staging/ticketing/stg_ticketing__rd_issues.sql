@@ -1,3 +1,4 @@
+{{ config(unique_key='issue_id') }}
 with
 
 source as (
@@ -10,6 +11,7 @@ renamed as (
         {{ to_number(json_text('_payload', '$.fields.customfield_10016')) }} as story_points,
         {{ changelog_transitions_into('_payload', 'status', 'Reopened') }} as reopen_count,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

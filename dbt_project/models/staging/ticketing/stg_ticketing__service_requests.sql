@@ -1,3 +1,4 @@
+{{ config(unique_key='issue_id') }}
 {#- SLA durations arrive in milliseconds; hours are what the SLA goals (8 h / 72 h, 2 h / 24 h) are stated in. -#}
 with
 
@@ -30,6 +31,7 @@ renamed as (
             as resolution_sla_breach_at,
         cast({{ to_number(json_text('_payload', '$.fields.customfield_10300.rating')) }} as integer) as satisfaction_rating,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 ),

@@ -1,3 +1,4 @@
+{{ config(unique_key='account_id') }}
 with
 
 source as (
@@ -13,6 +14,7 @@ renamed as (
         {{ json_text('_payload', '$.active') }} = 'true' as is_active,
         {{ json_text('_payload', '$.timeZone') }} as time_zone,
         _is_deleted as is_deleted,
+        _extracted_at as extracted_at,
         _record_hash as record_hash
     from source
 )

@@ -83,6 +83,10 @@ class DbtRunConfig(dg.Config):
 
     full_refresh: bool = False
 
+    def build_args(self) -> list[str]:
+        """The options of this step's `dbt build` (never of its `dbt test`)."""
+        return ["--full-refresh"] if self.full_refresh else []
+
 
 def _dbt(
     context: dg.AssetExecutionContext,
@@ -122,8 +126,7 @@ def conformed_sources(
     after it unbuilt: the quality gates then see every conformed source, and a failed test (a blocking
     asset check) still keeps the metrics and marts from being built on it.
     """
-    refresh = ["--full-refresh"] if config.full_refresh else []
-    yield from _dbt(context, dbt, warehouse, ["build", *NO_TESTS, *refresh], raise_on_error=True)
+    yield from _dbt(context, dbt, warehouse, ["build", *NO_TESTS, *config.build_args()], raise_on_error=True)
     yield from _dbt(context, dbt, warehouse, ["test"], raise_on_error=False)
 
 
@@ -137,5 +140,4 @@ def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtRunConfig
 ):
     """Metrics, scores and marts (`dbt build`), once the conformed sources passed their gates."""
-    refresh = ["--full-refresh"] if config.full_refresh else []
-    yield from _dbt(context, dbt, warehouse, ["build", *refresh], raise_on_error=True)
+    yield from _dbt(context, dbt, warehouse, ["build", *config.build_args()], raise_on_error=True)

@@ -8,6 +8,7 @@ blocking checks must fail, say where, and keep the marts and that asset from run
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from pathlib import Path
 
@@ -100,7 +101,8 @@ def test_each_planted_defect_is_caught_by_its_check_which_says_where(defective, 
     observed = _observed(result, CAUGHT_BY[kind])
     month = next((e["month"] for e in planted if e["kind"] == kind), None)
     if kind == "unmapped_cost_center":
-        assert f"{month} unmapped: CC9991" in observed and observed.startswith("1 of ")
+        # the legacy orphan CC9990 (background mess) may share the month's list; CC9991 must be on it
+        assert re.search(rf"{month} unmapped: [^:]*\bCC9991\b", observed) and observed.startswith("1 of ")
     elif kind == "revenue_mismatch":
         assert f"deals closed {month}" in observed
     elif kind == "minutes_not_hours":

@@ -1,8 +1,9 @@
-"""HR events: time-off requests, training, job applications and quarterly 360 reviews.
+"""HR events: time-off requests, training, job applications, quarterly 360 reviews and job history.
 
 Time off drives attendance (sick share is a department lever); required trainings are completed at the
 department's training lever; applications trail each job opening and one of them is the hire; 360
-reviews score each employee quarterly around the department's review lever.
+reviews score each employee quarterly around the department's review lever; the job history (BambooHR's
+``jobInfo`` table) has a row at hire and one per role change, read off the people model.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import mess
 from .clock import at, month_end, ymd
-from .org import GIVEN, SURNAMES
+from .org import GIVEN, ROLES, SURNAMES
 from .records import Record, Version, poisson, rng
 
 if TYPE_CHECKING:
@@ -247,6 +248,39 @@ def review_rows(co: Company, emp: Employee, now: int) -> list[dict[str, Any]]:
                         }
                     )
         y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    return rows
+
+
+def job_info_rows(co: Company, emp: Employee, now: int) -> list[dict[str, Any]]:
+    """BambooHR ``jobInfo`` rows of one employee visible at ``now``, oldest first (no random draws).
+
+    One row at hire, visible with the employee record, and one per later role change, visible with the
+    HR record version that carries that ``jobTitle`` change. The dates are the truth: the API garbles a
+    ``bad_hire_date`` record's hire row as it garbles the record.
+    """
+    last = emp.record.visible_index(now)
+    if last is None:
+        return []
+    # versions after the first that change jobTitle, in time order: one per role change, in role order
+    title_versions = [i for i, v in enumerate(emp.record.versions) if i and "jobTitle" in v.changes]
+    dept = co.dept_by_id[emp.dept_id]
+    sup = co.emp_by_id.get(emp.supervisor_id) if emp.supervisor_id else None
+    rows = []
+    for n, (day, role_id) in enumerate(emp.roles):
+        if n and title_versions[n - 1] > last:
+            break
+        rows.append(
+            {
+                "id": str(emp.emp_id * 100 + n + 1),
+                "employeeId": str(emp.emp_id),
+                "date": ymd(day),
+                "location": emp.location,
+                "department": dept.hr_name,
+                "division": dept.division,
+                "jobTitle": ROLES[role_id].title_en,
+                "reportsTo": sup.display_name if sup else None,
+            }
+        )
     return rows
 
 

@@ -116,6 +116,8 @@ class HrApi:
             return self.changed(req)
         if len(parts) == 2 and route[:2] == ("GET", "employees"):
             return self.employee(parts[1], req)
+        if len(parts) == 4 and route[:2] == ("GET", "employees") and parts[2:] == ["tables", "jobInfo"]:
+            return self.job_info(parts[1])
         if route == ("GET", "time_off", "requests"):
             return self.time_off(req)
         if route == ("GET", "training", "type"):
@@ -206,6 +208,26 @@ class HrApi:
         for f in fields:
             body[f] = state.get(f) if f in EMPLOYEE_FIELDS else None
         return json_response(200, body)
+
+    def job_info(self, raw_id: str) -> Response:
+        """The ``jobInfo`` table: all employees' rows (terminated ones included) or one employee's."""
+        if raw_id == "all":
+            rows = [row for emp in self.co.employees for row in self._job_info_rows(emp)]
+            return json_response(200, rows)
+        if not raw_id.isdigit():
+            return _error(400, "Employee id must be numeric")
+        seen = self._visible_employee(int(raw_id))
+        if seen is None:
+            return _error(404, "Employee not found")
+        return json_response(200, self._job_info_rows(seen[0]))
+
+    def _job_info_rows(self, emp: Any) -> list[dict[str, Any]]:
+        if self.sim.defects.is_planted(emp.emp_id):  # [defects] a duplicate has no job history
+            return []
+        rows = gen_hr.job_info_rows(self.co, emp, self.now)
+        if rows and emp.record.malformed == "bad_hire_date":
+            rows[0]["date"] = "0000-00-00"
+        return rows
 
     # ---- time off ---------------------------------------------------------------------------
     def time_off(self, req: Request) -> Response:

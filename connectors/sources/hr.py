@@ -3,7 +3,8 @@
 Quirks handled: JSON only when asked for (`Accept: application/json`); the API key is the basic-auth
 user name; `/employees/changed` returns ids only, so each changed employee is fetched by id with the
 fields we need, in the order of their change time so that the cursor can advance page by page; time-off
-requests have no change feed and are read in date windows; training records exist per employee only.
+requests have no change feed and are read in date windows; training records exist per employee only;
+the job history (`jobInfo` table) has no change feed either and is read whole, for all employees at once.
 """
 
 from __future__ import annotations
@@ -191,6 +192,13 @@ STREAMS = (
         description="360 review scores (self, peer, manager) per employee and cycle, from a custom report.",
         checks={"customReviewScore": "number", "customReviewerCount": "number"},
         read=read_reviews,
+    ),
+    Stream(
+        name="job_history",
+        path="employees/all/tables/jobInfo",
+        primary_key=("id",),
+        description="Job history: one row at hire and one per role change, with the effective date.",
+        checks={"employeeId": "required", "date": ("required", "date"), "jobTitle": "required"},
     ),
 )
 

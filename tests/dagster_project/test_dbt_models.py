@@ -186,7 +186,7 @@ def test_incremental_staging_after_a_day_equals_a_full_refresh(built, tmp_path):
     )[0][0]
     assert changed > 0, "the day's new GL entries reached staging"
     incremental_rows, full_rows = _staging_tables(incremental), _staging_tables(full)
-    assert len(incremental_rows) == 26
+    assert len(incremental_rows) == 27
     for table, rows in full_rows.items():
         assert incremental_rows[table] == rows, table
 

@@ -19,6 +19,7 @@ def _sample_bodies(c: Clients) -> list[bytes]:
         c.hr("/employees/changed", params={"since": "2025-01-01T00:00:00Z"}).content,
         c.hr("/time_off/requests/", params={"start": "2026-01-01", "end": "2026-03-31"}).content,
         c.hr("/applicant_tracking/applications", params={"page": 2}).content,
+        c.hr("/employees/all/tables/jobInfo").content,
         c.hr("/reports/custom?format=JSON", method="POST", json={"fields": ["customReviewScore"]}).content,
         c.erp("/$metadata").content,
     ]

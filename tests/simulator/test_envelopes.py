@@ -51,6 +51,19 @@ def test_hr_endpoints_answer_with_bamboohr_shapes(clients):
         and emp["payPer"] == "Month"
         and emp["terminationDate"] == "0000-00-00"
     )
+    history = clients.hr("/employees/all/tables/jobInfo").json()
+    assert history and set(history[0]) == {
+        "id",
+        "employeeId",
+        "date",
+        "location",
+        "department",
+        "division",
+        "jobTitle",
+        "reportsTo",
+    }
+    mine = clients.hr(f"/employees/{first['id']}/tables/jobInfo").json()
+    assert mine and all(r["employeeId"] == first["id"] for r in mine)
     requests_ = clients.hr("/time_off/requests/", params={"start": "2026-09-01", "end": "2026-09-30"}).json()
     assert requests_ and set(requests_[0]) == {
         "id",

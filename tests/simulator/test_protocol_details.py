@@ -1,12 +1,14 @@
-"""Protocol details: CSDL metadata, JQL time zones and errors, OData errors, deletions, mess counts."""
+"""Protocol details: CSDL metadata, JQL time zones and errors, OData errors, deletions, mess counts,
+BambooHR's job history."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
-from connectors.simulator.clock import local_day
+from connectors.simulator.clock import local_day, ymd
 from connectors.simulator.odata import ENTITY_SETS
+from connectors.simulator.org import ROLES
 
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 SHANGHAI = timezone(timedelta(hours=8))
@@ -151,3 +153,77 @@ def test_departments_are_spelled_differently_per_system(sim, clients):
         for i in clients.walk_jira("project = SD", fields="customfield_10400")
     }
     assert typed & {d.name_zh for d in co.departments} and typed & hr_names
+
+
+def _visible_title_changes(emp, now: int) -> int:
+    """How many of an employee's role changes the HR record shows at ``now``."""
+    return sum(1 for i, v in enumerate(emp.record.versions) if i and "jobTitle" in v.changes and v.ts < now)
+
+
+def test_job_history_has_a_row_at_hire_and_one_per_visible_role_change(clients, sim):
+    co, now = sim.simulator.company, sim.simulator.now
+    promoted = next(e for e in co.employees if len(e.roles) > 1 and _visible_title_changes(e, now) == 1)
+    rows = clients.hr(f"/employees/{promoted.emp_id}/tables/jobInfo").json()
+    assert [(r["date"], r["jobTitle"]) for r in rows] == [
+        (ymd(day), ROLES[role_id].title_en) for day, role_id in promoted.roles
+    ]
+    assert rows[0]["jobTitle"] != rows[1]["jobTitle"] and len({r["id"] for r in rows}) == 2
+    current = clients.hr(f"/employees/{promoted.emp_id}", params={"fields": "jobTitle,hireDate"}).json()
+    assert rows[0]["date"] == current["hireDate"] and rows[-1]["jobTitle"] == current["jobTitle"]
+
+    unpromoted = next(
+        e
+        for e in co.employees
+        if len(e.roles) == 1
+        and not e.is_manager
+        and not e.record.malformed
+        and e.record.visible_index(now) is not None
+    )
+    [row] = clients.hr(f"/employees/{unpromoted.emp_id}/tables/jobInfo").json()
+    fields = "hireDate,jobTitle,department,division,location,supervisorEId"
+    record = clients.hr(f"/employees/{unpromoted.emp_id}", params={"fields": fields}).json()
+    supervisor = co.emp_by_id[int(record["supervisorEId"])]
+    assert row == {
+        "id": str(unpromoted.emp_id * 100 + 1),
+        "employeeId": str(unpromoted.emp_id),
+        "date": record["hireDate"],
+        "location": record["location"],
+        "department": record["department"],
+        "division": record["division"],
+        "jobTitle": record["jobTitle"],
+        "reportsTo": supervisor.display_name,
+    }
+
+    # a promotion still ahead of the as-of is not in the history yet
+    ahead = next(
+        e
+        for e in co.employees
+        if len(e.roles) > 1
+        and _visible_title_changes(e, now) == 0
+        and e.record.visible_index(now) is not None
+    )
+    assert len(clients.hr(f"/employees/{ahead.emp_id}/tables/jobInfo").json()) == 1
+
+
+def test_job_history_of_all_covers_every_visible_employee_including_leavers(clients, sim):
+    co, now = sim.simulator.company, sim.simulator.now
+    rows = clients.hr("/employees/all/tables/jobInfo").json()
+    assert len({r["id"] for r in rows}) == len(rows)
+    per_employee: dict[str, list[dict]] = {}
+    for row in rows:
+        per_employee.setdefault(row["employeeId"], []).append(row)
+    visible = [e for e in co.employees if e.record.visible_index(now) is not None]
+    assert set(per_employee) == {str(e.emp_id) for e in visible}
+    assert {len(per_employee[str(e.emp_id)]) for e in visible} == {1, 2}
+    for emp in visible:
+        assert len(per_employee[str(emp.emp_id)]) == 1 + _visible_title_changes(emp, now)
+    leaver = next(e for e in visible if e.termination_day and e.termination_day < local_day(now))
+    assert clients.hr(f"/employees/{leaver.emp_id}/tables/jobInfo").json() == per_employee[str(leaver.emp_id)]
+    garbled = next(e for e in visible if e.record.malformed == "bad_hire_date")
+    assert per_employee[str(garbled.emp_id)][0]["date"] == "0000-00-00"
+    managers = [r for e in visible if e.is_manager for r in per_employee[str(e.emp_id)]]
+    assert managers and all(r["reportsTo"] is None for r in managers)
+    assert (
+        clients.hr(f"/employees/{max(e.emp_id for e in co.employees) + 1}/tables/jobInfo").status_code == 404
+    )
+    assert clients.hr("/employees/abc/tables/jobInfo").status_code == 400

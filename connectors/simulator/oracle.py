@@ -53,7 +53,8 @@ Interpretations chosen where the catalog text leaves room (reported to the wareh
   are no records before it, so early months score low: that is the data, not a bug);
 - peer score: all visible peer rows of the previous quarter's cycle for the department's employees,
   whether or not the employee is still employed in the period; no row for a month whose cycle has no
-  rows (2025-11 and 2025-12: the history starts in 2025-Q4);
+  rows (2025-11 and 2025-12: the history starts in 2025-Q4); the 360 review score is the same over the
+  rows of every reviewer role (self, peer, manager), each weighted by its reviewer count;
 - complaints and CSAT: the department of the related IMPL project's assignee (not the CMP assignee, who
   is that department's manager anyway, nor the feedback's sales owner);
 - revenue attainment: a goal belongs to the month of its ``hs_start_datetime`` (local); goals and USD
@@ -65,6 +66,9 @@ Interpretations chosen where the catalog text leaves room (reported to the wareh
   90th day falls inside the history);
 - SD metrics: first response instant = the first-response SLA cycle stop; resolution = the resolution
   SLA stop (= ``resolutiondate``), attained when elapsed <= goal (Jira's ``breached`` is elapsed > goal);
+  incident response = the first-response hours of the issues of type Incident, whatever the assignee's
+  family (only admin departments get the department value); incidents also count in their family's
+  response-hours metric (HR service / work order), which covers every SD issue;
 - support metrics (support_*): the requesting department is the SD free text ``customfield_10400``
   (the requester's own spelling) matched case-insensitively to a department's spellings
   (`Department.spellings`), not the reporter's HR record: a request typed by a rejected employee
@@ -79,7 +83,9 @@ An as-of inside a month gives that month exactly what is visible by then (headco
 workdays still span the whole calendar month); a month-end as-of is the intended use.
 
 ``records`` (how many source records are behind an observation) is documented per metric in
-`_METRIC_RECORDS`.
+`_METRIC_RECORDS`. A fact that is one person's own work (the ``employee_attribution = own_records``
+metrics) is also kept per (employee, month, metric): `connectors.simulator.oracle_employees` scores
+people from those cells.
 """
 
 from __future__ import annotations
@@ -105,6 +111,7 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     "voluntary_attrition_rate": ("rnd", "implementation", "sales", "hr", "finance", "admin"),
     "training_completion_rate": ("rnd", "implementation", "sales", "hr", "finance", "admin"),
     "peer_collaboration_score": ("rnd", "implementation", "sales", "hr", "finance", "admin"),
+    "review_360_score": ("rnd", "implementation", "sales", "hr", "finance", "admin"),
     "on_time_delivery_rate": ("rnd",),
     "defect_fix_time_hours": ("rnd",),
     "reopen_rate": ("rnd",),
@@ -123,6 +130,7 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     "budget_variance": ("finance",),
     "invoice_processing_days": ("finance",),
     "work_order_response_hours": ("admin",),
+    "incident_response_hours": ("admin",),
     "sla_attainment_rate": ("hr", "finance", "admin"),
     "patrol_completion_rate": ("admin",),
     "requester_satisfaction": ("hr", "finance", "admin"),
@@ -148,6 +156,7 @@ _METRIC_RECORDS: dict[str, str] = {
     "voluntarily in the month",
     "training_completion_rate": "employees employed on the last day",
     "peer_collaboration_score": "peer review rows",
+    "review_360_score": "review rows (self, peer and manager)",
     "on_time_delivery_rate": "stories and bugs in the denominator",
     "defect_fix_time_hours": "bugs in the denominator",
     "reopen_rate": "stories and bugs in the denominator",
@@ -167,6 +176,7 @@ _METRIC_RECORDS: dict[str, str] = {
     "budget_variance": "budget rows + GL lines matched to them",
     "invoice_processing_days": "purchase invoices posted in the month",
     "work_order_response_hours": "SD requests first answered in the month",
+    "incident_response_hours": "SD incidents first answered in the month",
     "sla_attainment_rate": "SD requests resolved in the month",
     "patrol_completion_rate": "patrols with an outcome scheduled in the month",
     "requester_satisfaction": "rated SD requests resolved in the month",
@@ -296,24 +306,34 @@ class _View:
 
 
 class _Acc:
-    """Accumulates numerators, denominators and record ids per (department, month, metric)."""
+    """Accumulates numerators, denominators and record ids per (department, month, metric).
+
+    A fact that is one person's own work (``emp`` given) also goes to ``emp_cells`` per (employee id,
+    month, metric), whatever the department's family: `oracle_employees` scores people from them.
+    """
 
     def __init__(self, months: set[str]) -> None:
         self.months = months
         self.cells: dict[tuple[str, str, str], _Cell] = defaultdict(_Cell)
+        self.emp_cells: dict[tuple[int, str, str], _Cell] = defaultdict(_Cell)
 
-    def add(self, dept: str, month: str, metric: str, num: float, den: float, record: Any) -> None:
+    def add(
+        self, dept: str, month: str, metric: str, num: float, den: float, record: Any, emp: int | None = None
+    ) -> None:
         if month not in self.months:
             return
-        cell = self.cells[(dept, month, metric)]
-        cell.num += num
-        cell.den += den
-        if record is not None:
-            cell.records.add(record)
+        cells = [self.cells[(dept, month, metric)]]
+        if emp is not None:
+            cells.append(self.emp_cells[(emp, month, metric)])
+        for cell in cells:
+            cell.num += num
+            cell.den += den
+            if record is not None:
+                cell.records.add(record)
 
 
-def expected_observations(company: Company, as_of: date) -> dict[tuple[str, str, str], Expected]:
-    """Every expected (department_id, month, metric_id) -> `Expected` at ``as_of`` (see module docstring)."""
+def accumulate(company: Company, as_of: date) -> tuple[_View, _Acc]:
+    """The view at ``as_of`` and every department (and employee) cell, before any family filter."""
     v = _View(company, as_of)
     acc = _Acc(v.month_keys)
     _hr_metrics(v, acc)
@@ -322,7 +342,12 @@ def expected_observations(company: Company, as_of: date) -> dict[tuple[str, str,
     _crm_metrics(v, acc)
     _service_desk_metrics(v, acc)
     _erp_metrics(v, acc)
+    return v, acc
 
+
+def expected_observations(company: Company, as_of: date) -> dict[tuple[str, str, str], Expected]:
+    """Every expected (department_id, month, metric_id) -> `Expected` at ``as_of`` (see module docstring)."""
+    _, acc = accumulate(company, as_of)
     out: dict[tuple[str, str, str], Expected] = {}
     for (dept, month, metric), cell in sorted(acc.cells.items()):
         if cell.den <= 0:
@@ -373,8 +398,9 @@ def _hr_metrics(v: _View, acc: _Acc) -> None:
                 if recs:
                     absent += 1
                     for r in recs:
-                        acc.add(p.dept_id, key, "attendance_rate", 0, 0, ("time_off", r))
-            acc.add(p.dept_id, key, "attendance_rate", len(scheduled) - absent, len(scheduled), p.emp_id)
+                        acc.add(p.dept_id, key, "attendance_rate", 0, 0, ("time_off", r), p.emp_id)
+            scheduled_n = len(scheduled)
+            acc.add(p.dept_id, key, "attendance_rate", scheduled_n - absent, scheduled_n, p.emp_id, p.emp_id)
 
         for dept, people in by_dept.items():
             at_first, at_last = v.headcount(people, first), v.headcount(people, last)
@@ -396,7 +422,7 @@ def _hr_metrics(v: _View, acc: _Acc) -> None:
             for p in at_last:
                 done = {t for day, t, _, _ in trainings[p.emp_id] if window_start <= day <= last}
                 complete = done >= REQUIRED_TRAINING_TYPES
-                acc.add(dept, key, "training_completion_rate", int(complete), 1, p.emp_id)
+                acc.add(dept, key, "training_completion_rate", int(complete), 1, p.emp_id, p.emp_id)
 
         # company-wide: training hours per employee
         hours = 0.0
@@ -424,20 +450,22 @@ def _hr_metrics(v: _View, acc: _Acc) -> None:
         filled, posted = local_day(s["filledDate"]), local_day(rec.created)
         acc.add(_ALL, _month_of(filled), "time_to_fill_days", filled - posted, 1, rec.key)
 
-    # peer 360 score of the previous quarter's cycle
-    rows_by_cycle: dict[str, list[tuple[str, float, int, int]]] = defaultdict(list)
+    # 360 scores of the previous quarter's cycle: peer rows only, and every reviewer role
+    rows_by_cycle: dict[str, list[tuple[str, str, float, int, int]]] = defaultdict(list)
     for p in everyone:
         for row in gen_hr.review_rows(co, co.emp_by_id[p.emp_id], v.now):
-            if row["customReviewerRole"] == "peer":
-                rows_by_cycle[row["customReviewCycle"]].append(
-                    (p.dept_id, float(row["customReviewScore"]), int(row["customReviewerCount"]), p.emp_id)
-                )
+            score, count = float(row["customReviewScore"]), int(row["customReviewerCount"])
+            role = row["customReviewerRole"]
+            rows_by_cycle[row["customReviewCycle"]].append((p.dept_id, role, score, count, p.emp_id))
     for key, _, _ in v.months:
         y, m = int(key[:4]), int(key[5:])
         q = (m - 1) // 3 + 1
         cycle = f"{y - 1}-Q4" if q == 1 else f"{y}-Q{q - 1}"
-        for dept, score, count, emp_id in rows_by_cycle.get(cycle, ()):
-            acc.add(dept, key, "peer_collaboration_score", score * count, count, (emp_id, cycle))
+        for dept, role, score, count, emp_id in rows_by_cycle.get(cycle, ()):
+            if role == "peer":
+                rec_id = (emp_id, cycle)
+                acc.add(dept, key, "peer_collaboration_score", score * count, count, rec_id, emp_id)
+            acc.add(dept, key, "review_360_score", score * count, count, (emp_id, cycle, role), emp_id)
 
 
 def _trainings(v: _View, p: _Person) -> list[tuple[int, int, float, int]]:
@@ -469,43 +497,46 @@ def _rd_metrics(v: _View, acc: _Acc) -> None:
         month = _month_of(resolved)
         if s.get("duedate"):
             on_time = resolved <= _ordinal(s["duedate"])
-            acc.add(p.dept_id, month, "on_time_delivery_rate", int(on_time), 1, rec.key)
+            acc.add(p.dept_id, month, "on_time_delivery_rate", int(on_time), 1, rec.key, p.emp_id)
         reopened = any(ver.changes.get("status") == "Reopened" for ver in rec.versions[: i + 1])
-        acc.add(p.dept_id, month, "reopen_rate", int(reopened), 1, rec.key)
+        acc.add(p.dept_id, month, "reopen_rate", int(reopened), 1, rec.key, p.emp_id)
         if s["issuetype"] == "Bug":
             hours = (s["resolutiondate"] - s["created"]) / 3600
-            acc.add(p.dept_id, month, "defect_fix_time_hours", hours, 1, rec.key)
+            acc.add(p.dept_id, month, "defect_fix_time_hours", hours, 1, rec.key, p.emp_id)
 
 
 def _impl_metrics(v: _View, acc: _Acc) -> None:
-    project_dept: dict[str, str] = {}
+    project_person: dict[str, _Person] = {}
     for rec, s, _ in v.visible("jira.IMPL"):
         p = _assignee(v, rec, s)
         if p is None:
             continue
-        project_dept[f"{rec.key[0]}-{rec.key[1]}"] = p.dept_id
+        project_person[f"{rec.key[0]}-{rec.key[1]}"] = p
         if s.get("golive"):
             golive = _ordinal(s["golive"])
             on_time = s.get("duedate") is not None and golive <= _ordinal(s["duedate"])
-            acc.add(p.dept_id, _month_of(golive), "go_live_on_time_rate", int(on_time), 1, rec.key)
+            month = _month_of(golive)
+            acc.add(p.dept_id, month, "go_live_on_time_rate", int(on_time), 1, rec.key, p.emp_id)
         created = local_day(s["created"])
         resolved = None if s.get("resolutiondate") is None else local_day(s["resolutiondate"])
         for key, first, last in v.months:
             if created <= last and (resolved is None or resolved >= first):
-                acc.add(p.dept_id, key, "customer_complaint_rate", 0, 1, rec.key)
+                acc.add(p.dept_id, key, "customer_complaint_rate", 0, 1, rec.key, p.emp_id)
     for rec, s, _ in v.visible("jira.CMP"):
-        dept = project_dept.get(s.get("related") or "")
-        if dept is None:
+        p = project_person.get(s.get("related") or "")
+        if p is None:
             continue
-        acc.add(dept, _month_of(local_day(s["created"])), "customer_complaint_rate", 1, 0, rec.key)
+        month = _month_of(local_day(s["created"]))
+        acc.add(p.dept_id, month, "customer_complaint_rate", 1, 0, rec.key, p.emp_id)
     for rec, s, _ in v.visible("crm.feedback_submissions"):
         if s["hs_survey_type"] != "CSAT" or not s.get("implementation_project_key"):
             continue
-        dept = project_dept.get(s["implementation_project_key"])
-        if dept is None:
+        p = project_person.get(s["implementation_project_key"])
+        if p is None:
             continue
         month = _month_of(local_day(s["hs_submission_timestamp"]))
-        acc.add(dept, month, "customer_satisfaction", float(s["hs_response_value"]), 1, rec.key)
+        rating = float(s["hs_response_value"])
+        acc.add(p.dept_id, month, "customer_satisfaction", rating, 1, rec.key, p.emp_id)
 
 
 # ---- CRM -------------------------------------------------------------------------------------------
@@ -525,19 +556,19 @@ def _crm_metrics(v: _View, acc: _Acc) -> None:
         closed = local_day(s["closedate"])
         month = _month_of(closed)
         won = s["dealstage"] == "closedwon"
-        acc.add(p.dept_id, month, "win_rate", int(won), 1, rec.key)
+        acc.add(p.dept_id, month, "win_rate", int(won), 1, rec.key, p.emp_id)
         if won:
             amount = v.cny(s["amount"], s["deal_currency_code"], closed)
-            acc.add(p.dept_id, month, "revenue_attainment", amount, 0, ("deal", rec.key))
+            acc.add(p.dept_id, month, "revenue_attainment", amount, 0, ("deal", rec.key), p.emp_id)
             cycle = closed - local_day(s["createdate"])
-            acc.add(p.dept_id, month, "sales_cycle_days", cycle, 1, rec.key)
+            acc.add(p.dept_id, month, "sales_cycle_days", cycle, 1, rec.key, p.emp_id)
     for rec, s, _ in v.visible("crm.goal_targets"):
         p = users.get(s["hs_assignee_user_id"])
         if p is None:
             continue
         start = local_day(s["hs_start_datetime"])
         target = v.cny(s["hs_target_amount"], s["hs_currency_code"], start)
-        acc.add(p.dept_id, _month_of(start), "revenue_attainment", 0, target, ("goal", rec.key))
+        acc.add(p.dept_id, _month_of(start), "revenue_attainment", 0, target, ("goal", rec.key), p.emp_id)
 
 
 # ---- ticketing: service desk and patrols --------------------------------------------------------------
@@ -561,17 +592,20 @@ def _service_desk_metrics(v: _View, acc: _Acc) -> None:
             continue
         family = v.co.dept_by_id[p.dept_id].family
         sla = s["sla"]
-        if sla.get("frt_stop") is not None and family in response_metric:
+        if sla.get("frt_stop") is not None:
             hours = (sla["frt_stop"] - sla["start"]) / 3600
             month = _month_of(local_day(sla["frt_stop"]))
-            acc.add(p.dept_id, month, response_metric[family], hours, 1, rec.key)
+            if family in response_metric:
+                acc.add(p.dept_id, month, response_metric[family], hours, 1, rec.key, p.emp_id)
+            if s["issuetype"] == "Incident":
+                acc.add(p.dept_id, month, "incident_response_hours", hours, 1, rec.key, p.emp_id)
         if sla.get("ttr_stop") is not None:
             month = _month_of(local_day(sla["ttr_stop"]))
             within = sla["ttr_stop"] - sla["start"] <= sla["ttr_goal"]
             rating = s.get("satisfaction")
-            acc.add(p.dept_id, month, "sla_attainment_rate", int(within), 1, rec.key)
+            acc.add(p.dept_id, month, "sla_attainment_rate", int(within), 1, rec.key, p.emp_id)
             if rating is not None:
-                acc.add(p.dept_id, month, "requester_satisfaction", float(rating), 1, rec.key)
+                acc.add(p.dept_id, month, "requester_satisfaction", float(rating), 1, rec.key, p.emp_id)
             requester = spellings.get((s.get("req_dept") or "").strip().lower())
             if requester is not None and requester != p.dept_id:
                 acc.add(p.dept_id, month, "support_requests_per_fte", 1, 0, ("request", rec.key))
@@ -583,7 +617,8 @@ def _service_desk_metrics(v: _View, acc: _Acc) -> None:
         if p is None or s["status"] not in ("Done", "Missed") or not s.get("duedate"):
             continue
         month = _month_of(_ordinal(s["duedate"]))
-        acc.add(p.dept_id, month, "patrol_completion_rate", int(s["status"] == "Done"), 1, rec.key)
+        done = int(s["status"] == "Done")
+        acc.add(p.dept_id, month, "patrol_completion_rate", done, 1, rec.key, p.emp_id)
 
 
 # ---- ERP -------------------------------------------------------------------------------------------
@@ -603,7 +638,7 @@ def _erp_metrics(v: _View, acc: _Acc) -> None:
         p = v.by_email.get((s.get("PostedByEmail") or "").lower())
         if p is not None:
             correct = rec.key[0] not in corrected_ids
-            acc.add(p.dept_id, month, "posting_accuracy", int(correct), 1, rec.key)
+            acc.add(p.dept_id, month, "posting_accuracy", int(correct), 1, rec.key, p.emp_id)
 
     # company-wide: budget variance over the budgets of the month
     for rec, s, _ in v.visible("erp.budgets"):
@@ -632,7 +667,7 @@ def _erp_metrics(v: _View, acc: _Acc) -> None:
             continue
         posted = local_day(s["PostedDateTime"])
         days = posted - _ordinal(s["ReceivedDate"])
-        acc.add(p.dept_id, _month_of(posted), "invoice_processing_days", days, 1, rec.key)
+        acc.add(p.dept_id, _month_of(posted), "invoice_processing_days", days, 1, rec.key, p.emp_id)
 
 
 # ---- command line ----------------------------------------------------------------------------------

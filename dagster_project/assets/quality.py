@@ -2,31 +2,50 @@
 
 All of them run in one step (one GX context, one read of the warehouse) after the first dbt step; the
 blocking ones are declared `blocking=True`, so a failure keeps every downstream asset of the checked
-one (the metrics and marts, and whatever publishes them) from running in that run.
+one (the metrics and marts, and whatever publishes them) from running in that run. The HR tier's
+checks (`employee_gates`) run after the employee marts and only warn: they are for HR to review.
 """
 
 import dagster as dg
 
-from dagster_project.quality.checks import CHECKS, Severity
+from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS, QualityCheck, Severity
 from dagster_project.quality.validation import run_quality_checks
 from dagster_project.resources import Warehouse
 
-CHECK_SPECS = [
-    dg.AssetCheckSpec(
-        name=check.name,
-        asset=dg.AssetKey(list(check.asset)),
-        blocking=check.severity is Severity.BLOCKING,
-        description=f"{check.meaning} Expected: {check.expected}. Fix: {check.fix}",
-    )
-    for check in CHECKS
-]
+
+def _specs(checks: tuple[QualityCheck, ...]) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            name=check.name,
+            asset=dg.AssetKey(list(check.asset)),
+            blocking=check.severity is Severity.BLOCKING,
+            description=f"{check.meaning} Expected: {check.expected}. Fix: {check.fix}",
+        )
+        for check in checks
+    ]
+
+
+CHECK_SPECS = _specs(CHECKS)
 
 
 @dg.multi_asset_check(specs=CHECK_SPECS, can_subset=True, name="quality_gates")
 def quality_gates(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
     """Cross-source, time, money, unit, freshness and volume checks (great-expectations on DuckDB)."""
+    yield from _evaluate(context, warehouse, CHECKS)
+
+
+@dg.multi_asset_check(specs=_specs(EMPLOYEE_CHECKS), can_subset=True, name="employee_gates")
+def employee_gates(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+    """The HR tier's warnings: department index vs the roll-up of its people, grade calibration."""
+    yield from _evaluate(context, warehouse, EMPLOYEE_CHECKS)
+
+
+def _evaluate(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse, declared: tuple[QualityCheck, ...]
+):
+    """Run the selected checks in one GX context and report each as its asset check's result."""
     selected = {key.name for key in context.selected_asset_check_keys}
-    checks = [check for check in CHECKS if check.name in selected]
+    checks = [check for check in declared if check.name in selected]
     for outcome in run_quality_checks(warehouse.path, context.run.run_id, checks):
         yield dg.AssetCheckResult(
             check_name=outcome.check,

@@ -41,9 +41,10 @@ class QualityCheck:
     fix: str  # how a data steward fixes its cause
 
 
-REPORTING_CURRENCY: str = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"][
-    "reporting_currency"
-]
+DBT_VARS: dict = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+REPORTING_CURRENCY: str = DBT_VARS["reporting_currency"]
+# index points between a department index and the roll-up of its people (HR tier, dbt var)
+EMPLOYEE_ROLLUP_TOLERANCE: float = float(DBT_VARS["employee_rollup_tolerance_points"])
 
 # Stated tolerances (README, section for data stewards).
 COST_CENTER_RESOLUTION_MIN = 0.98  # share of a month's GL lines whose cost center maps to a department
@@ -401,11 +402,69 @@ def _checks() -> list[QualityCheck]:
 
 
 CHECKS: tuple[QualityCheck, ...] = tuple(_checks())
+
+HR = "hr"
+
+
+def _employee_checks() -> list[QualityCheck]:
+    """The HR tier's checks: they run after the employee marts and warn; an employee scorecard that does
+    not reconcile or calibrate is for HR to review, never a reason to hold back the department marts."""
+    return [
+        QualityCheck(
+            name="employee_rollup_reconciles_with_department_index",
+            asset=(HR, "employee_rollup_reconciliation"),
+            severity=Severity.WARNING,
+            sql=f"""
+                select department_id || ' ' || period_id || ': department ' || round(department_index, 1)
+                        || ' vs people ' || coalesce(cast(round(employee_rollup_index, 1) as varchar), 'none')
+                        || ' (' || divergence_reasons || ')' as location,
+                    coalesce(abs(difference), 100) as value,
+                    employees_scored as records
+                from {HR}.employee_rollup_reconciliation""",
+            min_value=0,
+            max_value=EMPLOYEE_ROLLUP_TOLERANCE,
+            expected=f"each department index within {EMPLOYEE_ROLLUP_TOLERANCE:g} points (dbt var "
+            "employee_rollup_tolerance_points) of the months-weighted mean index of its scored people",
+            meaning="The department's index and the roll-up of its people tell different stories: people "
+            "are missing from the roll-up (new hires, vacancies, managers), the department leans on "
+            "metrics no person carries, or a few people far above target lift the pooled department "
+            "value but not the mean of capped personal scores. The location says which applies.",
+            fix="Read hr.employee_rollup_reconciliation for the department and period; if a person is "
+            "missing, check their job title (seed job_roles) and their records; otherwise review the role "
+            "templates' targets against the department scheme's (seed role_scoring_scheme).",
+        ),
+        QualityCheck(
+            name="employee_grades_calibrated",
+            asset=(HR, "grade_calibration"),
+            severity=Severity.WARNING,
+            sql=f"""
+                select department_id || ' ' || role_id || ' ' || period_id || ': '
+                        || string_agg(grade || ' ' || round(100 * share) || '% vs '
+                            || round(100 * target_share) || '%', ', ' order by grade) as location,
+                    max(case when is_off_target then 1 else 0 end) as value,
+                    max(group_size) as records
+                from {HR}.grade_calibration
+                where period_type = 'quarter'
+                group by department_id, role_id, period_id""",
+            min_value=0,
+            max_value=0,
+            expected="each department and role's quarterly grade shares within the tolerance of seed "
+            "grade_distribution_targets (groups of at least var calibration_min_group_size people)",
+            meaning="A group's grades bunch up (everyone excellent, or everyone failing) beyond what HR "
+            "expects: lenient or harsh reviews, a target set too easy or too hard, or a real outlier team.",
+            fix="HR reviews the flagged group in hr.grade_calibration and the people's evidence "
+            "(hr.employee_metric_evidence); grades are never changed automatically: adjust targets in a "
+            "new role_scoring_scheme version if they were wrong.",
+        ),
+    ]
+
+
+EMPLOYEE_CHECKS: tuple[QualityCheck, ...] = tuple(_employee_checks())
 VOLUME_CHECKS = frozenset(c.name for c in CHECKS if c.name.endswith("_volume_within_band"))
 
 
 def check_named(name: str) -> QualityCheck:
-    return next(c for c in CHECKS if c.name == name)
+    return next(c for c in (*CHECKS, *EMPLOYEE_CHECKS) if c.name == name)
 
 
 def quality_dir(warehouse: str | Path) -> Path:

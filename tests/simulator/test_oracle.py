@@ -298,3 +298,33 @@ def test_service_desk_resolution_metrics_recounted_from_the_jira_api(obs, api, p
     assert {k: e.numerator for k, e in per_fte.items()} == {
         k: sums["support_sla_attainment"].get(k, [0, 0])[1] for k in per_fte
     }
+
+
+def test_service_desk_response_metrics_recounted_from_the_jira_api(obs, api, people_by_email, company):
+    family_metric = {"hr": "hr_service_response_hours", "admin": "work_order_response_hours"}
+    sums: dict[str, dict[tuple[str, str], list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for issue in api.walk_jira("project = SD", fields="assignee,created,issuetype,customfield_10200"):
+        f = issue["fields"]
+        try:
+            datetime.strptime(f["created"], "%Y-%m-%dT%H:%M:%S.%f%z")
+        except ValueError:
+            continue  # rejected at landing
+        dept = people_by_email.get((f["assignee"] or {}).get("emailAddress", "").lower())
+        cycles = f["customfield_10200"]["completedCycles"]
+        if dept is None or not cycles:
+            continue
+        stop = datetime.fromisoformat(cycles[0]["stopTime"]["iso8601"].replace("+0800", "+08:00"))
+        key = (dept, stop.strftime("%Y-%m"))
+        hours = cycles[0]["elapsedTime"]["millis"] / 3_600_000
+        family = company.dept_by_id[dept].family
+        wanted = [family_metric.get(family), "incident_response_hours" if family == "admin" else None]
+        for metric in wanted:
+            if metric == "incident_response_hours" and f["issuetype"]["name"] != "Incident":
+                continue
+            if metric is not None:
+                sums[metric][key][0] += hours
+                sums[metric][key][1] += 1
+    assert set(sums) == {*family_metric.values(), "incident_response_hours"}
+    for metric, cells in sums.items():
+        expected = {k: (pytest.approx(h), n) for k, (h, n) in cells.items() if k[1] in MONTHS}
+        assert {k: (e.numerator, e.denominator) for k, e in _of(obs, metric).items()} == expected, metric

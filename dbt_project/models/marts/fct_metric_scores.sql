@@ -56,12 +56,7 @@ lines as (
         metric_values.metric_value,
         coalesce(metric_values.record_count, 0) as record_count,
         metric_values.metric_value is not null as is_observed,
-        case
-            when metric_values.metric_value is null then null
-            when (metric_values.metric_value - scheme.floor) / (scheme.target - scheme.floor) >= 1 then 100.0
-            when (metric_values.metric_value - scheme.floor) / (scheme.target - scheme.floor) <= 0 then 0.0
-            else 100.0 * (metric_values.metric_value - scheme.floor) / (scheme.target - scheme.floor)
-        end as score
+        {{ score_against_target('metric_values.metric_value', 'scheme.target', 'scheme.floor') }} as score
     from department_periods
     inner join departments on departments.department_id = department_periods.department_id
     inner join periods on periods.period_id = department_periods.period_id

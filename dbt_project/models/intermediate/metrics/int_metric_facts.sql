@@ -8,8 +8,8 @@
 with
 
 facts as (
-    {% for part in ['hr', 'erp', 'ticketing', 'crm', 'support'] -%}
-    select * from {{ ref('int_metric_facts__' ~ part) }}
+    {% for model in metric_fact_models() -%}
+    select * from {{ ref(model) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -14,7 +14,7 @@ people as (
 ),
 
 closed_deals as (
-    select deals.*, people.department_id, months.month_start_date
+    select deals.*, people.employee_id, people.department_id, months.month_start_date
     from {{ ref('stg_crm__deals') }} as deals
     inner join people on people.source_system = 'crm' and people.person_id = deals.owner_id
     inner join months on deals.close_date between months.month_start_date and months.month_end_date
@@ -22,7 +22,7 @@ closed_deals as (
 ),
 
 project_departments as (
-    select projects.issue_key, people.department_id
+    select projects.issue_key, people.employee_id, people.department_id
     from {{ ref('stg_ticketing__implementation_projects') }} as projects
     inner join people on people.source_system = 'ticketing' and people.person_id = projects.assignee_account_id
     where not projects.is_deleted
@@ -30,7 +30,7 @@ project_departments as (
 
 facts as (
     select
-        'revenue_attainment' as metric_id, department_id, month_start_date,
+        'revenue_attainment' as metric_id, department_id, employee_id, month_start_date,
         'deals' as source_stream, deal_id as record_key,
         amount as numerator, 0 as denominator
     from closed_deals
@@ -39,7 +39,7 @@ facts as (
     union all
 
     select
-        'revenue_attainment', people.department_id, months.month_start_date,
+        'revenue_attainment', people.department_id, people.employee_id, months.month_start_date,
         'goal_targets', goals.goal_target_id,
         0, goals.target_amount
     from {{ ref('stg_crm__goal_targets') }} as goals
@@ -50,14 +50,14 @@ facts as (
     union all
 
     select
-        'win_rate', department_id, month_start_date, 'deals', deal_id,
+        'win_rate', department_id, employee_id, month_start_date, 'deals', deal_id,
         case when is_closed_won then 1 else 0 end, 1
     from closed_deals
 
     union all
 
     select
-        'sales_cycle_days', department_id, month_start_date, 'deals', deal_id,
+        'sales_cycle_days', department_id, employee_id, month_start_date, 'deals', deal_id,
         {{ dbt.datediff('created_date', 'close_date', 'day') }}, 1
     from closed_deals
     where is_closed_won
@@ -65,7 +65,8 @@ facts as (
     union all
 
     select
-        'customer_satisfaction', project_departments.department_id, months.month_start_date,
+        'customer_satisfaction', project_departments.department_id, project_departments.employee_id,
+        months.month_start_date,
         'feedback_submissions', feedback.feedback_submission_id,
         feedback.response_value, 1
     from {{ ref('stg_crm__feedback_submissions') }} as feedback

@@ -10,7 +10,7 @@ months as (
 ),
 
 posters as (
-    select person_id as email, department_id
+    select person_id as email, employee_id, department_id
     from {{ ref('int_person_departments') }}
     where source_system = 'email'
 ),
@@ -49,7 +49,7 @@ actuals as (
 
 facts as (
     select
-        'posting_accuracy' as metric_id, posters.department_id, months.month_start_date,
+        'posting_accuracy' as metric_id, posters.department_id, posters.employee_id, months.month_start_date,
         'gl_entries' as source_stream, gl_entries.gl_entry_id as record_key,
         case when corrected_entries.gl_entry_id is null then 1 else 0 end as numerator, 1 as denominator
     from gl_entries
@@ -61,7 +61,7 @@ facts as (
     union all
 
     select
-        'month_end_close_days', finance_departments.department_id, months.month_start_date,
+        'month_end_close_days', finance_departments.department_id, null, months.month_start_date,
         'period_closes', closes.period_close_id,
         {{ dbt.datediff('closes.period_end_date', 'closes.closed_date', 'day') }}, 1
     from {{ ref('stg_erp__period_closes') }} as closes
@@ -72,7 +72,7 @@ facts as (
     union all
 
     select
-        'budget_variance', finance_departments.department_id, budgets.month_start_date,
+        'budget_variance', finance_departments.department_id, null, budgets.month_start_date,
         'budgets', budgets.budget_id,
         abs(coalesce(actuals.actual_amount, 0) - budgets.amount), budgets.amount
     from budgets
@@ -85,7 +85,7 @@ facts as (
     union all
 
     select
-        'invoice_processing_days', posters.department_id, months.month_start_date,
+        'invoice_processing_days', posters.department_id, posters.employee_id, months.month_start_date,
         'purchase_invoices', invoices.purchase_invoice_id,
         {{ dbt.datediff('invoices.received_date', 'invoices.posted_date', 'day') }}, 1
     from {{ ref('stg_erp__purchase_invoices') }} as invoices

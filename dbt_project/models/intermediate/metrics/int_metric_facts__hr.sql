@@ -56,9 +56,9 @@ absent_days as (
 ),
 
 absences as (
-    select time_off_request_id, department_id, month_start_date, count(*) as absent_workdays
+    select time_off_request_id, employee_id, department_id, month_start_date, count(*) as absent_workdays
     from absent_days
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 ),
 
 required_trainings as (
@@ -104,7 +104,7 @@ company_headcount as (
 
 facts as (
     select
-        'attendance_rate' as metric_id, department_id, month_start_date,
+        'attendance_rate' as metric_id, department_id, employee_id, month_start_date,
         'employees' as source_stream, employee_id as record_key,
         workdays as numerator, workdays as denominator
     from scheduled_workdays
@@ -112,7 +112,7 @@ facts as (
     union all
 
     select
-        'attendance_rate', department_id, month_start_date,
+        'attendance_rate', department_id, employee_id, month_start_date,
         'time_off_requests', time_off_request_id,
         -absent_workdays, 0
     from absences
@@ -120,7 +120,7 @@ facts as (
     union all
 
     select
-        'voluntary_attrition_rate', department_id, month_start_date,
+        'voluntary_attrition_rate', department_id, employee_id, month_start_date,
         'employees', employee_id,
         case when termination_type = 'Voluntary'
             and termination_date between month_start_date and month_end_date then 1 else 0 end,
@@ -132,7 +132,8 @@ facts as (
     union all
 
     select
-        'training_completion_rate', employee_months.department_id, employee_months.month_start_date,
+        'training_completion_rate', employee_months.department_id, employee_months.employee_id,
+        employee_months.month_start_date,
         'employees', employee_months.employee_id,
         case when coalesce(required_completed.required_types_completed, 0)
             >= (select count(*) from required_trainings) then 1 else 0 end,
@@ -146,7 +147,20 @@ facts as (
     union all
 
     select
-        'peer_collaboration_score', employees.department_id, review_cycle_months.month_start_date,
+        case when reviews.reviewer_role = 'peer' then 'peer_collaboration_score' else 'review_360_score' end,
+        employees.department_id, employees.employee_id, review_cycle_months.month_start_date,
+        'reviews', reviews.review_id,
+        reviews.review_score * reviews.reviewer_count, reviews.reviewer_count
+    from {{ ref('stg_hr__reviews') }} as reviews
+    inner join employees on employees.employee_id = reviews.employee_id and employees.is_mapped
+    inner join review_cycle_months on review_cycle_months.review_cycle = reviews.review_cycle
+    where reviews.reviewer_role in ('self', 'peer', 'manager') and not reviews.is_deleted
+
+    union all
+
+    -- a peer review also counts towards the whole 360 score
+    select
+        'review_360_score', employees.department_id, employees.employee_id, review_cycle_months.month_start_date,
         'reviews', reviews.review_id,
         reviews.review_score * reviews.reviewer_count, reviews.reviewer_count
     from {{ ref('stg_hr__reviews') }} as reviews
@@ -157,7 +171,7 @@ facts as (
     union all
 
     select
-        'time_to_fill_days', hr_departments.department_id, months.month_start_date,
+        'time_to_fill_days', hr_departments.department_id, null, months.month_start_date,
         'jobs', jobs.job_id,
         {{ dbt.datediff('jobs.posted_date', 'jobs.filled_date', 'day') }}, 1
     from {{ ref('stg_hr__jobs') }} as jobs
@@ -168,7 +182,7 @@ facts as (
     union all
 
     select
-        'new_hire_retention_90d', hr_departments.department_id, months.month_start_date,
+        'new_hire_retention_90d', hr_departments.department_id, null, months.month_start_date,
         'employees', employees.employee_id,
         case when employees.termination_date is null
             or employees.termination_date >= {{ dbt.dateadd('day', '90', 'employees.hire_date') }} then 1 else 0 end,
@@ -182,7 +196,7 @@ facts as (
     union all
 
     select
-        'training_hours_per_employee', hr_departments.department_id, months.month_start_date,
+        'training_hours_per_employee', hr_departments.department_id, null, months.month_start_date,
         'training_records', training.training_record_id,
         training.training_hours, 0
     from {{ ref('stg_hr__training_records') }} as training
@@ -195,7 +209,7 @@ facts as (
     union all
 
     select
-        'training_hours_per_employee', hr_departments.department_id, company_headcount.month_start_date,
+        'training_hours_per_employee', hr_departments.department_id, null, company_headcount.month_start_date,
         'employees', company_headcount.employee_id,
         0, company_headcount.average_headcount_share
     from company_headcount

@@ -27,7 +27,8 @@ employee_months as (
 
 facts as (
     select
-        'support_requests_per_fte' as metric_id, serving_department_id as department_id, month_start_date,
+        'support_requests_per_fte' as metric_id, serving_department_id as department_id,
+        null as employee_id, month_start_date,
         'ticketing' as source_system, 'service_requests' as source_stream, issue_id as record_key,
         1 as numerator, 0 as denominator
     from resolved_for_others
@@ -35,7 +36,7 @@ facts as (
     union all
 
     select
-        'support_requests_per_fte', department_id, month_start_date,
+        'support_requests_per_fte', department_id, null, month_start_date,
         'hr', 'employees', employee_id,
         0, average_headcount_share
     from employee_months
@@ -43,7 +44,7 @@ facts as (
     union all
 
     select
-        'support_sla_attainment', serving_department_id, month_start_date,
+        'support_sla_attainment', serving_department_id, null, month_start_date,
         'ticketing', 'service_requests', issue_id,
         case when is_resolved_within_sla then 1 else 0 end, 1
     from resolved_for_others
@@ -51,7 +52,7 @@ facts as (
     union all
 
     select
-        'support_requester_satisfaction', serving_department_id, month_start_date,
+        'support_requester_satisfaction', serving_department_id, null, month_start_date,
         'ticketing', 'service_requests', issue_id,
         satisfaction_rating, 1
     from resolved_for_others

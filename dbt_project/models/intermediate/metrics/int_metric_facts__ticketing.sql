@@ -10,7 +10,7 @@ months as (
 ),
 
 assignees as (
-    select person_id as account_id, department_id
+    select person_id as account_id, employee_id, department_id
     from {{ ref('int_person_departments') }}
     where source_system = 'ticketing'
 ),
@@ -20,7 +20,7 @@ departments as (
 ),
 
 delivered as (
-    select rd.*, assignees.department_id, months.month_start_date
+    select rd.*, assignees.employee_id, assignees.department_id, months.month_start_date
     from {{ ref('stg_ticketing__rd_issues') }} as rd
     inner join assignees on assignees.account_id = rd.assignee_account_id
     inner join months on rd.resolved_date between months.month_start_date and months.month_end_date
@@ -28,14 +28,14 @@ delivered as (
 ),
 
 projects as (
-    select implementation.*, assignees.department_id
+    select implementation.*, assignees.employee_id, assignees.department_id
     from {{ ref('stg_ticketing__implementation_projects') }} as implementation
     inner join assignees on assignees.account_id = implementation.assignee_account_id
     where not implementation.is_deleted
 ),
 
 service_requests as (
-    select requests.*, assignees.department_id, departments.family
+    select requests.*, assignees.employee_id, assignees.department_id, departments.family
     from {{ ref('stg_ticketing__service_requests') }} as requests
     inner join assignees on assignees.account_id = requests.assignee_account_id
     inner join departments on departments.department_id = assignees.department_id
@@ -44,7 +44,7 @@ service_requests as (
 
 facts as (
     select
-        'on_time_delivery_rate' as metric_id, department_id, month_start_date,
+        'on_time_delivery_rate' as metric_id, department_id, employee_id, month_start_date,
         'rd_issues' as source_stream, issue_id as record_key,
         case when resolved_date <= due_date then 1 else 0 end as numerator, 1 as denominator
     from delivered
@@ -53,7 +53,7 @@ facts as (
     union all
 
     select
-        'defect_fix_time_hours', department_id, month_start_date, 'rd_issues', issue_id,
+        'defect_fix_time_hours', department_id, employee_id, month_start_date, 'rd_issues', issue_id,
         {{ dbt.datediff('created_at', 'resolved_at', 'second') }} / 3600.0, 1
     from delivered
     where issue_type = 'Bug'
@@ -61,14 +61,14 @@ facts as (
     union all
 
     select
-        'reopen_rate', department_id, month_start_date, 'rd_issues', issue_id,
+        'reopen_rate', department_id, employee_id, month_start_date, 'rd_issues', issue_id,
         case when reopen_count > 0 then 1 else 0 end, 1
     from delivered
 
     union all
 
     select
-        'go_live_on_time_rate', projects.department_id, months.month_start_date,
+        'go_live_on_time_rate', projects.department_id, projects.employee_id, months.month_start_date,
         'implementation_projects', projects.issue_id,
         case when projects.go_live_date <= projects.due_date then 1 else 0 end, 1
     from projects
@@ -77,7 +77,7 @@ facts as (
     union all
 
     select
-        'customer_complaint_rate', projects.department_id, months.month_start_date,
+        'customer_complaint_rate', projects.department_id, projects.employee_id, months.month_start_date,
         'customer_complaints', complaints.issue_id,
         1, 0
     from {{ ref('stg_ticketing__customer_complaints') }} as complaints
@@ -88,7 +88,7 @@ facts as (
     union all
 
     select
-        'customer_complaint_rate', projects.department_id, months.month_start_date,
+        'customer_complaint_rate', projects.department_id, projects.employee_id, months.month_start_date,
         'implementation_projects', projects.issue_id,
         0, 1
     from projects
@@ -100,7 +100,7 @@ facts as (
 
     select
         case family when 'hr' then 'hr_service_response_hours' else 'work_order_response_hours' end,
-        service_requests.department_id, months.month_start_date,
+        service_requests.department_id, service_requests.employee_id, months.month_start_date,
         'service_requests', service_requests.issue_id,
         service_requests.first_response_sla_elapsed_hours, 1
     from service_requests
@@ -111,7 +111,19 @@ facts as (
     union all
 
     select
-        'sla_attainment_rate', service_requests.department_id, months.month_start_date,
+        'incident_response_hours', service_requests.department_id, service_requests.employee_id,
+        months.month_start_date,
+        'service_requests', service_requests.issue_id,
+        service_requests.first_response_sla_elapsed_hours, 1
+    from service_requests
+    inner join months
+        on service_requests.first_responded_date between months.month_start_date and months.month_end_date
+    where service_requests.issue_type = 'Incident'
+
+    union all
+
+    select
+        'sla_attainment_rate', service_requests.department_id, service_requests.employee_id, months.month_start_date,
         'service_requests', service_requests.issue_id,
         case when service_requests.is_resolution_sla_breached then 0 else 1 end, 1
     from service_requests
@@ -120,7 +132,8 @@ facts as (
     union all
 
     select
-        'requester_satisfaction', service_requests.department_id, months.month_start_date,
+        'requester_satisfaction', service_requests.department_id, service_requests.employee_id,
+        months.month_start_date,
         'service_requests', service_requests.issue_id,
         service_requests.satisfaction_rating, 1
     from service_requests
@@ -130,7 +143,7 @@ facts as (
     union all
 
     select
-        'patrol_completion_rate', assignees.department_id, months.month_start_date,
+        'patrol_completion_rate', assignees.department_id, assignees.employee_id, months.month_start_date,
         'security_patrols', patrols.issue_id,
         case when patrols.is_done then 1 else 0 end, 1
     from {{ ref('stg_ticketing__security_patrols') }} as patrols

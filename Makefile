@@ -31,8 +31,9 @@ demo: $(MANIFEST)
 	mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m dagster_project.demo $(if $(DEFECTS),--defects $(DEFECTS))
 
+# Two workers, one per core; whole files stay on one worker so that a module's fixtures build once.
 test: $(MANIFEST)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # make bench SCALE=s|m|l: extraction, dbt with its checks and publication, two baselines, an incremental run.
 bench: $(MANIFEST)

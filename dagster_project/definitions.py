@@ -9,8 +9,9 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from dagster_project.assets.dbt import conformed_sources, warehouse_models
+from dagster_project.assets.hr_scorecards import employee_scorecards
 from dagster_project.assets.publication import bi_snapshot
-from dagster_project.assets.quality import quality_gates
+from dagster_project.assets.quality import employee_gates, quality_gates
 from dagster_project.assets.raw import build_raw_assets
 from dagster_project.assets.scorecards import scorecards
 from dagster_project.jobs import extract_job, pipeline_job, publication_job
@@ -29,8 +30,16 @@ def build_definitions(
 ) -> dg.Definitions:
     """The definitions; `make demo DEFECTS=...` points them at a scratch warehouse and dbt project copy."""
     return dg.Definitions(
-        assets=[raw_assets, conformed_sources, warehouse_models, bi_snapshot, scorecards, *extra_assets],
-        asset_checks=[quality_gates],
+        assets=[
+            raw_assets,
+            conformed_sources,
+            warehouse_models,
+            bi_snapshot,
+            scorecards,
+            employee_scorecards,
+            *extra_assets,
+        ],
+        asset_checks=[quality_gates, employee_gates],
         jobs=[extract_job, pipeline_job, publication_job],
         schedules=[daily_pipeline, monthly_publication],
         sensors=[record_why_not_published],

@@ -17,6 +17,7 @@ import dagster as dg
 
 from connectors.landing.database import connect
 from connectors.settings import SIMULATOR_DEFECTS_ENV, WAREHOUSE_PATH_ENV, warehouse_path
+from dagster_project.assets.hr_scorecards import hr_scorecards_dir
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
 from dagster_project.assets.scorecards import quarter_of, scorecards_dir
 from dagster_project.definitions import build_definitions, defs
@@ -140,13 +141,20 @@ def publish_scorecards(definitions: dg.Definitions, snapshot: Path) -> str:
     result = definitions.resolve_job_def(publication_job.name).execute_in_process(
         instance=_instance(), partition_key=f"{month}-01", raise_on_error=False, run_config=QUIET_CONSOLE
     )
-    if not result.success:
-        return f"Scorecards for {month} were not published: see run {result.run_id} in `make ui`."
-    folder = scorecards_dir(warehouse_path())
-    return (
+    done = {event.asset_key for event in result.get_asset_materialization_events()}
+    not_done = f"were not published: see run {result.run_id} in `make ui`."
+    folder, hr = scorecards_dir(warehouse_path()), hr_scorecards_dir(warehouse_path())
+    lines = [
         f"Scorecards: {folder / month / 'index.html'} (中文: {folder / month / 'zh' / 'index.html'}), "
         f"{folder / month / f'scorecard_{month}.xlsx'}; the quarter so far in {folder / quarter_of(month)}/"
-    )
+        if dg.AssetKey(["published", "scorecards"]) in done
+        else f"Scorecards for {month} {not_done}",
+        f"HR-only employee scorecards (names: keep within HR): {hr / month / 'index.html'}, a page and "
+        f"<department>.xlsx per department; the quarter so far in {hr / quarter_of(month)}/"
+        if dg.AssetKey(["hr", "employee_scorecards"]) in done
+        else f"HR employee scorecards for {month} {not_done}",
+    ]
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

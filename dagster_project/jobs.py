@@ -15,7 +15,10 @@ extract_job = dg.define_asset_job(
     description="Extract every source stream into the raw layer of the working warehouse.",
 )
 
-scorecards_selection = dg.AssetSelection.assets(dg.AssetKey(["published", "scorecards"]))
+# The department scorecards and the HR-only employee scorecards: monthly, never in the daily run.
+scorecards_selection = dg.AssetSelection.assets(
+    dg.AssetKey(["published", "scorecards"]), dg.AssetKey(["hr", "employee_scorecards"])
+)
 
 pipeline_job = dg.define_asset_job(
     name="daily_pipeline",

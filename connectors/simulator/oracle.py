@@ -139,6 +139,10 @@ METRIC_FAMILIES: dict[str, tuple[str, ...]] = {
     "support_requester_satisfaction": ("hr", "finance", "admin"),
 }
 
+# metrics only people are scored on (catalog grain employee_month): accumulated per employee, never
+# reported for a department
+EMPLOYEE_ONLY: frozenset[str] = frozenset({"review_360_score", "incident_response_hours"})
+
 # metrics computed once per month for the whole company and repeated for each department of the family
 COMPANY_WIDE: dict[str, str] = {
     "time_to_fill_days": "hr",
@@ -350,7 +354,7 @@ def expected_observations(company: Company, as_of: date) -> dict[tuple[str, str,
     _, acc = accumulate(company, as_of)
     out: dict[tuple[str, str, str], Expected] = {}
     for (dept, month, metric), cell in sorted(acc.cells.items()):
-        if cell.den <= 0:
+        if cell.den <= 0 or metric in EMPLOYEE_ONLY:
             continue
         if dept == _ALL:
             targets = [d.dept_id for d in company.family_depts(COMPANY_WIDE[metric])]

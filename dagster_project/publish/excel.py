@@ -146,7 +146,7 @@ def _display_width(value: object) -> int:
     return max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in text.split("\n"))
 
 
-class _Sheet:
+class Sheet:
     """A write-only sheet: frozen bilingual headers, typed cells, widths from the content."""
 
     def __init__(self, ws: WriteOnlyWorksheet, freeze: str) -> None:
@@ -211,7 +211,7 @@ class _Sheet:
             self.ws.append(row)
 
 
-def _ranking(sheet: _Sheet, scorecard: Scorecard) -> None:
+def _ranking(sheet: Sheet, scorecard: Scorecard) -> None:
     sheet.header(RANKING_COLUMNS)
     for r in scorecard.ranking:
         sheet.add(
@@ -244,7 +244,7 @@ def _family(family: str) -> str:
     return f"{FAMILIES['en'].get(family, family)} / {FAMILIES['zh'].get(family, family)}"
 
 
-def _department(sheet: _Sheet, scorecard: Scorecard, department_id: str) -> None:
+def _department(sheet: Sheet, scorecard: Scorecard, department_id: str) -> None:
     """The department's summary (rows 1-2), then its metric table (header on METRIC_HEADER_ROW) and the
     subtotals, which are the sums of the weighted contributions above them."""
     row = next(r for r in scorecard.ranking if r.department_id == department_id)
@@ -312,7 +312,7 @@ def _department(sheet: _Sheet, scorecard: Scorecard, department_id: str) -> None
         sheet.add(METRIC_COLUMNS, values, total=en == "Index")
 
 
-def _evidence(sheet: _Sheet, scorecard: Scorecard) -> None:
+def _evidence(sheet: Sheet, scorecard: Scorecard) -> None:
     sheet.header(EVIDENCE_COLUMNS)
     names = {m.metric_id: m.name_en for rows in scorecard.metrics.values() for m in rows}
     for department_id in sorted(scorecard.evidence):
@@ -340,15 +340,15 @@ def _evidence(sheet: _Sheet, scorecard: Scorecard) -> None:
 def build_workbook(scorecard: Scorecard, path: Path) -> Path:
     """Write the scorecard's workbook to `path` (atomically: beside it, then renamed over it)."""
     workbook = Workbook(write_only=True)
-    ranking = _Sheet(workbook.create_sheet(RANKING_SHEET), "C2")
+    ranking = Sheet(workbook.create_sheet(RANKING_SHEET), "C2")
     _ranking(ranking, scorecard)
     ranking.flush()
     for row in scorecard.ranking:
         ws = workbook.create_sheet(department_sheet_name(row.department_id, row.name_en))
-        sheet = _Sheet(ws, f"D{METRIC_HEADER_ROW + 1}")
+        sheet = Sheet(ws, f"D{METRIC_HEADER_ROW + 1}")
         _department(sheet, scorecard, row.department_id)
         sheet.flush()
-    evidence = _Sheet(workbook.create_sheet(EVIDENCE_SHEET), "C2")
+    evidence = Sheet(workbook.create_sheet(EVIDENCE_SHEET), "C2")
     _evidence(evidence, scorecard)
     evidence.flush()
     path.parent.mkdir(parents=True, exist_ok=True)

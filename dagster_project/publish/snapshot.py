@@ -65,7 +65,9 @@ BI_TABLES: dict[str, str] = {
             case when asset like 'staging/stg_hr__%' or asset like 'intermediate/%'
                 then 'see the HR tier' else observed end as observed,
             expected, run_id, checked_at, engine
-        from working.marts.quality_results""",
+        from working.marts.quality_results
+        -- the HR tier's own checks (employee roll-ups, calibration) stay in the HR tier
+        where asset not like 'hr/%'""",
 }
 
 

@@ -15,6 +15,7 @@ from connectors.simulator.mess import ORPHAN_CRM_OWNERS
 from connectors.sources import SOURCES
 from dagster_project.definitions import defs
 from dagster_project.project import DBT_PROJECT_DIR
+from dagster_project.quality.checks import EMPLOYEE_CHECKS
 from tests.conftest import BUILTIN_SOURCES, SEED, query
 
 
@@ -45,7 +46,10 @@ def test_models_build_into_exact_schemas_one_row_per_entity_in_the_reporting_cur
     result, warehouse = built.result, built.path
     assert result.success
     checks = result.get_asset_check_evaluations()
-    assert checks and all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
+    # the HR tier's checks only warn (a gap or a skew for HR to review); every other check passes
+    warnings = {check.name for check in EMPLOYEE_CHECKS}
+    failed = [c.check_name for c in checks if not c.passed and c.check_name not in warnings]
+    assert checks and not failed, failed
     schemas = {s for (s,) in query(warehouse, "select distinct table_schema from information_schema.tables")}
     assert "staging" in schemas and not any(s.startswith("main_") for s in schemas)
     for model, table in [("stg_hr__employees", "hr__employees"), ("stg_erp__gl_entries", "erp__gl_entries")]:

@@ -22,6 +22,7 @@ from connectors.simulator import Company, start_simulator
 from connectors.simulator.clock import is_workday, local_day, now_for
 from connectors.simulator.oracle import (
     COMPANY_WIDE,
+    EMPLOYEE_ONLY,
     METRIC_FAMILIES,
     Expected,
     expected_observations,
@@ -91,7 +92,7 @@ def test_the_oracle_knows_exactly_the_catalog_metrics_and_their_families(catalog
     assert set(METRIC_FAMILIES) == set(catalog)
     for metric, row in catalog.items():
         assert set(METRIC_FAMILIES[metric]) == set(row["department_families"].split("|")), metric
-        assert row["grain"] == "department_month"
+        assert row["grain"] == ("employee_month" if metric in EMPLOYEE_ONLY else "department_month")
     for metric, family in COMPANY_WIDE.items():
         assert METRIC_FAMILIES[metric] == (family,)
 
@@ -110,7 +111,7 @@ def test_every_observation_is_a_catalog_metric_of_an_applicable_family_within_it
 
 
 def test_every_metric_has_observations_and_the_headcount_metrics_cover_every_department_month(obs, company):
-    assert {k for _, _, k in obs} == set(METRIC_FAMILIES)
+    assert {k for _, _, k in obs} == set(METRIC_FAMILIES) - EMPLOYEE_ONLY
     full = {(d.dept_id, m) for d in company.departments for m in MONTHS}
     for metric in ("attendance_rate", "voluntary_attrition_rate", "training_completion_rate"):
         assert set(_of(obs, metric)) == full, metric
@@ -317,14 +318,13 @@ def test_service_desk_response_metrics_recounted_from_the_jira_api(obs, api, peo
         key = (dept, stop.strftime("%Y-%m"))
         hours = cycles[0]["elapsedTime"]["millis"] / 3_600_000
         family = company.dept_by_id[dept].family
-        wanted = [family_metric.get(family), "incident_response_hours" if family == "admin" else None]
-        for metric in wanted:
-            if metric == "incident_response_hours" and f["issuetype"]["name"] != "Incident":
-                continue
-            if metric is not None:
-                sums[metric][key][0] += hours
-                sums[metric][key][1] += 1
-    assert set(sums) == {*family_metric.values(), "incident_response_hours"}
+        # (incident_response_hours is an employee-only metric: no department observation)
+        metric = family_metric.get(family)
+        if metric is not None:
+            sums[metric][key][0] += hours
+            sums[metric][key][1] += 1
+    assert set(sums) == set(family_metric.values())
+    assert not _of(obs, "incident_response_hours")
     for metric, cells in sums.items():
         expected = {k: (pytest.approx(h), n) for k, (h, n) in cells.items() if k[1] in MONTHS}
         assert {k: (e.numerator, e.denominator) for k, e in _of(obs, metric).items()} == expected, metric

@@ -1,5 +1,5 @@
 {#-
-    Every metric as facts at record grain: one row per (metric, department, month, source record) holding
+    Every department metric as facts at record grain: one row per (metric, department, month, source record) holding
     that record's part of the numerator and of the denominator. A metric value is the sum of its
     numerators over the sum of its denominators, so the same rows give the month, roll up to the quarter
     and are the evidence a score is traced back to. Only the families a metric applies to (catalog
@@ -20,6 +20,8 @@ departments as (
 
 catalog as (
     select metric_id, department_families from {{ ref('metric_catalog') }}
+    -- employee-only metrics (grain employee_month) are scored for people, never for a department
+    where grain = 'department_month'
 ),
 
 final as (

@@ -2,9 +2,10 @@
 
 They name people, so they never go through the BI snapshot: they are read from the working database
 (read-only) and written to `data/hr/scorecards/<period>/`, beside `data/scorecards/` but outside
-`data/published/`. They depend on the BI snapshot too, not for its data but for its place in the graph:
-the snapshot runs only when every blocking check passed, so employee scores held back by a failed gate
-are never handed to HR either.
+`data/published/`. They depend on the BI snapshot too, for its place in the graph (the snapshot runs only
+when every blocking check passed), and because the monthly job does not rerun the gates, the asset reads
+the latest run's verdicts in `marts.quality_results` and refuses to render when a blocking one failed:
+employee scores held back by a failed gate are never handed to HR either.
 """
 
 from pathlib import Path
@@ -46,6 +47,13 @@ def employee_scorecards(context: dg.AssetExecutionContext, warehouse: Warehouse)
             f"No employee is scored in {month} (hr.fct_employee_scorecard has "
             f"{min(months, default='-')} to {max(months, default='-')})."
         )
+    held_back = _failed_blocking_checks(working)
+    if held_back:
+        raise dg.Failure(
+            f"The latest pipeline run failed {len(held_back)} blocking check(s) "
+            f"({', '.join(held_back[:5])}): its scores were not published, "
+            "so no employee scorecard is rendered from them."
+        )
     written: dict[str, list[Path]] = {}
     for period in (month, quarter_of(month)):
         try:
@@ -71,3 +79,18 @@ def _people(working: Path, period: str) -> int:
     with connect(working, read_only=True) as connection:
         query = "select count(distinct employee_id) from hr.fct_employee_scorecard where period_id = ?"
         return int(connection.execute(query, [period]).fetchone()[0])
+
+
+def _failed_blocking_checks(working: Path) -> list[str]:
+    """The blocking checks the latest run recorded as failed (dbt tests and GX checks alike)."""
+    from connectors.landing.database import connect
+
+    with connect(working, read_only=True) as connection:
+        rows = connection.execute(
+            """
+            select distinct check_name from marts.quality_results
+            where severity = 'blocking' and not passed
+                and run_id = (select run_id from marts.quality_results order by checked_at desc limit 1)
+            order by 1"""
+        ).fetchall()
+    return [name for (name,) in rows]

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from connectors.landing.database import connect
+from dagster_project.publish.snapshot import HR_TIER_ASSETS
 
 MARTS = "marts"
 MONTH_ID = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -356,7 +357,7 @@ def _quality(con: duckdb.DuckDBPyConnection) -> QualityRun | None:
     rows = fetch_rows(
         con,
         f"""select check_name, asset, severity, passed, observed, expected, engine
-            from {MARTS}.quality_results where run_id = ? and asset not like 'hr/%'
+            from {MARTS}.quality_results where run_id = ? and asset not like '{HR_TIER_ASSETS}'
             order by severity = 'blocking' desc, check_name, asset""",
         [run_id],
     )

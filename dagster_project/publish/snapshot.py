@@ -33,7 +33,17 @@ PARQUET_VERSIONS_KEPT = 3
 LOCAL_KEY_FILE = Path("secrets") / "pseudonym.key"
 
 # Record keys of these HR streams identify a person (or embed their employee id): pseudonymized.
-PERSON_STREAMS = ("employees", "reviews", "time_off_requests", "training_records", "applications")
+PERSON_STREAMS = (
+    "employees",
+    "reviews",
+    "time_off_requests",
+    "training_records",
+    "applications",
+    "job_history",
+)
+# Asset keys of the HR tier (employee level) start with this: their check verdicts stay in that tier.
+HR_TIER_ASSETS = "hr/%"
+
 PSEUDONYM = "'p_' || substr(sha256(pseudonym.key || '|' || {column}), 1, 16)"
 
 # table -> select over the working database (attached as `working`); department grain only.
@@ -60,14 +70,14 @@ BI_TABLES: dict[str, str] = {
         cross join pseudonym""",
     # The verdicts, without the per-place details (a place can be an employee id); HR-source checks
     # keep their verdict but not their observation, which can name people.
-    "quality_results": """
+    "quality_results": f"""
         select check_name, asset, severity, passed,
             case when asset like 'staging/stg_hr__%' or asset like 'intermediate/%'
                 then 'see the HR tier' else observed end as observed,
             expected, run_id, checked_at, engine
         from working.marts.quality_results
         -- the HR tier's own checks (employee roll-ups, calibration) stay in the HR tier
-        where asset not like 'hr/%'""",
+        where asset not like '{HR_TIER_ASSETS}'""",
 }
 
 

@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 from openpyxl import load_workbook
 
@@ -387,3 +388,26 @@ def test_a_person_who_changed_role_shows_one_row_per_role_with_its_months(publis
             if row[COLUMN["Employee id"]] == employee_id
         }
         assert months_by_role == {role: months for d, role, months, *_ in here}
+
+
+def test_nothing_is_rendered_from_a_run_whose_blocking_gate_failed(published, tmp_path):
+    warehouse = copy_warehouse(published.warehouse, tmp_path / "held_back.duckdb")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            """
+            insert into marts.quality_results by name
+            select 'cost_centers_resolve' as check_name, 'staging/stg_erp__gl_entries' as asset,
+                'blocking' as severity, false as passed, 'planted' as observed, 'a band' as expected,
+                'held-back-run' as run_id, now() + interval 1 day as checked_at,
+                'great_expectations' as engine"""
+        )
+    result = dg.materialize(
+        [employee_scorecards],
+        partition_key=f"{published.month}-01",
+        resources={"warehouse": Warehouse(path=str(warehouse))},
+        raise_on_error=False,
+    )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert "cost_centers_resolve" in failure.event_specific_data.error.message
+    assert not hr_scorecards_dir(warehouse).exists()

@@ -35,8 +35,9 @@ from connectors.simulator.oracle_employees import (
 from connectors.simulator.org import ROLES
 
 SEED, SCALE, AS_OF = 7, "s", date(2026, 10, 31)
-# a seed whose history holds a role change that changes the scored role (Admin Officer -> General
-# Affairs Officer); seed 7's promotions all keep the role (R&D Engineer -> Senior R&D Engineer...)
+# a seed whose history holds an Admin Officer -> General Affairs Officer change (two administration
+# templates in one department); seed 7's promotions change role too (senior roles, recruiter), but none
+# inside the administration department
 CROSS_ROLE_SEED = 8
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 MONTHS = [f"2025-{m:02d}" for m in (11, 12)] + [f"2026-{m:02d}" for m in range(1, 11)]

@@ -89,7 +89,8 @@ people_counts as (
         sum(people.has_no_template) as without_role_template,
         sum(case when people.is_manager = 0 and people.has_no_template = 0 and scored.employee_id is null
             then 1 else 0 end) as without_own_records,
-        sum(case when people.is_new_hire = 1 then 1 else 0 end) as new_hires
+        sum(case when people.is_manager = 0 and people.has_no_template = 0 and scored.employee_id is null
+            and people.is_new_hire = 1 then 1 else 0 end) as new_hires_without_own_records
     from people
     left join (select distinct department_id, period_id, employee_id from scorecard) as scored
         on scored.department_id = people.department_id
@@ -136,7 +137,7 @@ compared as (
         coalesce(people_counts.managers_not_scored, 0) as managers_not_scored,
         coalesce(people_counts.without_role_template, 0) as without_role_template,
         coalesce(people_counts.without_own_records, 0) as without_own_records,
-        coalesce(people_counts.new_hires, 0) as new_hires,
+        coalesce(people_counts.new_hires_without_own_records, 0) as new_hires_without_own_records,
         coalesce(vacancies.open_vacancies, 0) as open_vacancies,
         coalesce(department_only.department_only_weight_pct, 0) as department_only_weight_pct
     from departments
@@ -162,8 +163,8 @@ final as (
             case when compared.employee_rollup_index is null then 'no employee scored; ' else '' end
             || case when compared.without_own_records > 0
                 then cast(compared.without_own_records as {{ dbt.type_string() }})
-                    || ' without own records (new hires: ' || cast(compared.new_hires as {{ dbt.type_string() }})
-                    || '); ' else '' end
+                    || ' without own records (of them new hires: '
+                    || cast(compared.new_hires_without_own_records as {{ dbt.type_string() }}) || '); ' else '' end
             || case when compared.open_vacancies > 0
                 then cast(compared.open_vacancies as {{ dbt.type_string() }}) || ' vacancies open; ' else '' end
             || case when compared.managers_not_scored > 0

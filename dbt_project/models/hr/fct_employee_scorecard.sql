@@ -12,10 +12,6 @@ scores as (
     select * from {{ ref('fct_employee_metric_scores') }} where is_scored
 ),
 
-role_months as (
-    select * from {{ ref('int_employee_role_months') }}
-),
-
 employees as (
     select employee_id, employee_number, display_name from {{ ref('stg_hr__employees') }}
 ),
@@ -57,18 +53,46 @@ graded as (
     from indexed
 ),
 
+{#- headcounts are people: someone who changed role in the period is one person with two rows -#}
+people_in_role as (
+    select period_id, role_id, count(distinct employee_id) as employees_in_role
+    from graded group by 1, 2
+),
+
+people_in_department as (
+    select period_id, department_id, count(distinct employee_id) as employees_in_department
+    from graded group by 1, 2
+),
+
+people_in_department_role as (
+    select period_id, department_id, role_id, count(distinct employee_id) as employees_in_department_role
+    from graded group by 1, 2, 3
+),
+
 ranked as (
     select
         graded.*,
-        rank() over (partition by period_id, role_id order by employee_index desc) as rank_in_role,
-        count(*) over (partition by period_id, role_id) as employees_in_role,
-        rank() over (partition by period_id, department_id order by employee_index desc) as rank_in_department,
-        count(*) over (partition by period_id, department_id) as employees_in_department,
+        rank() over (partition by graded.period_id, graded.role_id order by graded.employee_index desc)
+            as rank_in_role,
+        people_in_role.employees_in_role,
         rank() over (
-            partition by period_id, department_id, role_id order by employee_index desc
+            partition by graded.period_id, graded.department_id order by graded.employee_index desc
+        ) as rank_in_department,
+        people_in_department.employees_in_department,
+        rank() over (
+            partition by graded.period_id, graded.department_id, graded.role_id order by graded.employee_index desc
         ) as rank_in_department_role,
-        count(*) over (partition by period_id, department_id, role_id) as employees_in_department_role
+        people_in_department_role.employees_in_department_role
     from graded
+    inner join people_in_role
+        on people_in_role.period_id = graded.period_id and people_in_role.role_id = graded.role_id
+    inner join people_in_department
+        on people_in_department.period_id = graded.period_id
+        and people_in_department.department_id = graded.department_id
+    inner join people_in_department_role
+        on people_in_department_role.period_id = graded.period_id
+        and people_in_department_role.department_id = graded.department_id
+        and people_in_department_role.role_id = graded.role_id
 ),
 
 final as (

@@ -2,8 +2,9 @@
     The role each employee held in each month they were employed, from the HR job history (BambooHR's
     jobInfo table): the job title in force on the month's last day of employment (the month end, or the
     termination day), mapped to a role of the role templates (seed job_roles). A month belongs to one
-    role, so a person promoted mid-quarter is scored under each role for the months it held. Without a
-    job history row (a history not extracted), the employee's current title stands for every month.
+    role, so a person promoted mid-quarter is scored under each role for the months it held. Before the
+    first history row (a history that starts late) its title stands; with no history at all (not
+    extracted) the employee's current title does, for every month.
 -#}
 with
 
@@ -23,6 +24,18 @@ job_history as (
 
 job_roles as (
     select * from {{ ref('job_roles') }}
+),
+
+first_titles as (
+    select employee_id, job_title
+    from (
+        select
+            employee_id,
+            job_title,
+            row_number() over (partition by employee_id order by effective_date, job_history_id) as earliest
+        from job_history
+    ) as ranked
+    where earliest = 1
 ),
 
 role_days as (
@@ -61,7 +74,7 @@ final as (
         role_days.hire_date,
         role_days.termination_date,
         role_days.is_employed_at_month_end,
-        coalesce(titles.job_title, employees.job_title) as job_title,
+        coalesce(titles.job_title, first_titles.job_title, employees.job_title) as job_title,
         titles.effective_date as job_title_effective_date,
         titles.job_title is not null as is_from_job_history,
         job_roles.role_id,
@@ -73,7 +86,9 @@ final as (
         on titles.employee_id = role_days.employee_id
         and titles.month_start_date = role_days.month_start_date
         and titles.recency = 1
-    left join job_roles on job_roles.job_title = coalesce(titles.job_title, employees.job_title)
+    left join first_titles on first_titles.employee_id = role_days.employee_id
+    left join job_roles
+        on job_roles.job_title = coalesce(titles.job_title, first_titles.job_title, employees.job_title)
 )
 
 select * from final

@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import sys
 import time
 from collections import defaultdict
@@ -168,10 +169,10 @@ class MetricScore:
 
 @dataclass(frozen=True)
 class ExpectedEmployee:
-    """The expected score of one (employee, month, role)."""
+    """The expected score of one (employee, period, role); a quarter holds only the role's months."""
 
     employee_id: str
-    month: str
+    month: str  # the period: 'YYYY-MM', or 'YYYY-Qn' from `score_employee_quarters`
     role_id: str
     department_id: str
     job_title: str
@@ -183,6 +184,7 @@ class ExpectedEmployee:
     near_band_edge: bool  # the index is within EDGE_WINDOW of a band's min_index: the grade is fragile
     metrics: dict[str, MetricScore] = field(default_factory=dict)  # observed template metrics only
     unobserved: tuple[str, ...] = ()  # template metrics without a value in the month
+    months_in_role: int = 1  # months of the period held in the role
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class Seeds:
     title_roles: dict[str, str]  # job_title -> role_id
     templates: list[TemplateRow]
     grades: list[tuple[float, str]]  # (min_index, grade), highest first
+    rollups: dict[str, str]  # metric_id -> ratio_of_sums | period_end (metric_catalog.csv)
 
     @classmethod
     def load(cls, seeds_dir: Path | None = None) -> Seeds:
@@ -213,7 +216,8 @@ class Seeds:
         grades = sorted(
             ((float(r["min_index"]), r["grade"]) for r in _read(base / "grade_bands.csv")), reverse=True
         )
-        return cls(title_roles, templates, grades)
+        rollups = {r["metric_id"]: r["rollup"] for r in _read(base / "metric_catalog.csv")}
+        return cls(title_roles, templates, grades, rollups)
 
     def template(self, role_id: str, first_day: date) -> tuple[str, list[TemplateRow]] | None:
         """(scheme version, rows) in force for ``role_id`` on a month's first day, None without one."""
@@ -268,6 +272,7 @@ class EmployeeExpectations:
     observations: dict[tuple[str, str, str], EmployeeObservation]  # (employee_id, month, metric_id)
     role_months: dict[tuple[str, str], RoleMonth]  # (employee_id, month)
     scores: dict[tuple[str, str, str], ExpectedEmployee]  # (employee_id, month, role_id)
+    quarter_scores: dict[tuple[str, str, str], ExpectedEmployee]  # (employee_id, 'YYYY-Qn', role_id)
 
 
 def expected_employees(company: Company, as_of: date, seeds_dir: Path | None = None) -> EmployeeExpectations:
@@ -275,7 +280,16 @@ def expected_employees(company: Company, as_of: date, seeds_dir: Path | None = N
     v, acc = accumulate(company, as_of)
     seeds = Seeds.load(seeds_dir)
     observations, role_months = _observations(acc), _role_months(v, seeds)
-    return EmployeeExpectations(observations, role_months, score_employees(observations, role_months, seeds))
+    cells = {
+        (str(emp), month, metric): (cell.num, cell.den, len(cell.records))
+        for (emp, month, metric), cell in acc.emp_cells.items()
+    }
+    return EmployeeExpectations(
+        observations,
+        role_months,
+        score_employees(observations, role_months, seeds),
+        score_employee_quarters(cells, role_months, seeds),
+    )
 
 
 def _observations(acc: _Acc) -> dict[tuple[str, str, str], EmployeeObservation]:
@@ -324,58 +338,107 @@ def score_employees(
     """The scores of the role months from the observations (the rules of the module docstring)."""
     out = {}
     for (emp, month), rm in sorted(role_months.items()):
-        found = seeds.template(rm.role_id, date.fromisoformat(f"{month}-01"))
-        if found is None:
-            continue
-        version, rows = found
-        seen = [
-            (t, observations[(emp, month, t.metric_id)])
-            for t in rows
-            if (emp, month, t.metric_id) in observations
-        ]
-        if not any(t.tier == "extension" for t, _ in seen):
-            continue
-        total_weight = sum(t.weight for t, _ in seen)
-        metrics = {}
-        parts: dict[str, float] = defaultdict(float)
-        for t, o in seen:
-            if t.target == t.floor:
-                raise ValueError(f"{version} {t.role_id} {t.metric_id}: target equals floor")
-            score = min(100.0, max(0.0, 100 * (o.value - t.floor) / (t.target - t.floor)))
-            eff = t.weight * 100 / total_weight
-            contribution = score * eff / 100
-            parts[t.tier] += contribution
-            metrics[t.metric_id] = MetricScore(
-                t.metric_id,
-                t.tier,
-                t.weight,
-                t.target,
-                t.floor,
-                o.numerator,
-                o.denominator,
-                o.records,
-                o.value,
-                score,
-                eff,
-                contribution,
-            )
-        index = sum(m.weighted_contribution for m in metrics.values())
-        out[(emp, month, rm.role_id)] = ExpectedEmployee(
-            emp,
-            month,
-            rm.role_id,
-            rm.department_id,
-            rm.job_title,
-            version,
-            index,
-            parts["core"],
-            parts["extension"],
-            seeds.grade(index),
-            seeds.near_band_edge(index),
-            metrics,
-            tuple(t.metric_id for t in rows if t.metric_id not in metrics),
-        )
+        scored = _score(emp, month, rm, date.fromisoformat(f"{month}-01"), observations, seeds)
+        if scored is not None:
+            out[(emp, month, rm.role_id)] = scored
     return out
+
+
+def score_employee_quarters(
+    cells: dict[tuple[str, str, str], tuple[float, float, int]],
+    role_months: dict[tuple[str, str], RoleMonth],
+    seeds: Seeds,
+) -> dict[tuple[str, str, str], ExpectedEmployee]:
+    """(employee_id, 'YYYY-Qn', role_id) -> the quarter's score over the months held in that role:
+    ratio_of_sums metrics sum those months' numerators and denominators (a month with a numerator but
+    no denominator still counts), period_end metrics take the role's last month in the quarter. ``cells``
+    are the raw per-month facts, (employee_id, month, metric_id) -> (numerator, denominator, records)."""
+    held: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for (emp, month), rm in role_months.items():
+        held[(emp, _quarter(month), rm.role_id)].append(month)
+    out = {}
+    for (emp, quarter, role_id), months in sorted(held.items()):
+        months.sort()
+        observations: dict[tuple[str, str, str], EmployeeObservation] = {}
+        for metric in EMPLOYEE_METRICS:
+            span = [months[-1]] if seeds.rollups[metric] == "period_end" else months
+            parts = [cells[(emp, m, metric)] for m in span if (emp, m, metric) in cells]
+            num, den = sum(x[0] for x in parts), sum(x[1] for x in parts)
+            if den > 0:
+                observations[(emp, quarter, metric)] = EmployeeObservation(
+                    emp, quarter, metric, num, den, sum(x[2] for x in parts)
+                )
+        rm = role_months[(emp, months[-1])]
+        year, number = int(quarter[:4]), int(quarter[-1])
+        scored = _score(emp, quarter, rm, date(year, 3 * number - 2, 1), observations, seeds)
+        if scored is not None:
+            out[(emp, quarter, role_id)] = dataclasses.replace(scored, months_in_role=len(months))
+    return out
+
+
+def _quarter(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
+
+
+def _score(
+    emp: str,
+    period: str,
+    rm: RoleMonth,
+    first_day: date,
+    observations: dict[tuple[str, str, str], EmployeeObservation],
+    seeds: Seeds,
+) -> ExpectedEmployee | None:
+    found = seeds.template(rm.role_id, first_day)
+    if found is None:
+        return None
+    version, rows = found
+    seen = [
+        (t, observations[(emp, period, t.metric_id)])
+        for t in rows
+        if (emp, period, t.metric_id) in observations
+    ]
+    if not any(t.tier == "extension" for t, _ in seen):
+        return None
+    total_weight = sum(t.weight for t, _ in seen)
+    metrics = {}
+    parts: dict[str, float] = defaultdict(float)
+    for t, o in seen:
+        if t.target == t.floor:
+            raise ValueError(f"{version} {t.role_id} {t.metric_id}: target equals floor")
+        score = min(100.0, max(0.0, 100 * (o.value - t.floor) / (t.target - t.floor)))
+        eff = t.weight * 100 / total_weight
+        contribution = score * eff / 100
+        parts[t.tier] += contribution
+        metrics[t.metric_id] = MetricScore(
+            t.metric_id,
+            t.tier,
+            t.weight,
+            t.target,
+            t.floor,
+            o.numerator,
+            o.denominator,
+            o.records,
+            o.value,
+            score,
+            eff,
+            contribution,
+        )
+    index = sum(m.weighted_contribution for m in metrics.values())
+    return ExpectedEmployee(
+        emp,
+        period,
+        rm.role_id,
+        rm.department_id,
+        rm.job_title,
+        version,
+        index,
+        parts["core"],
+        parts["extension"],
+        seeds.grade(index),
+        seeds.near_band_edge(index),
+        metrics,
+        tuple(t.metric_id for t in rows if t.metric_id not in metrics),
+    )
 
 
 # ---- command line ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from connectors.simulator import Company
-from connectors.simulator.oracle_employees import expected_employee_scores
+from connectors.simulator.oracle_employees import EmployeeExpectations, expected_employees
 from dagster_project.project import DBT_PROJECT_DIR, copy_dbt_project
 from tests.conftest import AS_OF, SEED, copy_warehouse, query
 from tests.dagster_project.test_contribution import _dbt
@@ -24,20 +24,27 @@ from tests.dagster_project.test_contribution import _dbt
 SEEDS = DBT_PROJECT_DIR / "seeds"
 
 
+@pytest.fixture(scope="module")
+def oracle() -> EmployeeExpectations:
+    return expected_employees(Company(SEED, "s"), AS_OF)
+
+
 def _seed(name: str) -> list[dict[str, str]]:
     with (SEEDS / f"{name}.csv").open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
-def test_every_employee_month_equals_the_generators_oracle(built):
-    expected = expected_employee_scores(Company(SEED, "s"), AS_OF)
+@pytest.mark.parametrize("period_type", ["month", "quarter"])
+def test_every_employee_period_equals_the_generators_oracle(built, oracle, period_type):
+    expected = oracle.scores if period_type == "month" else oracle.quarter_scores
     rows = query(
         built.path,
         """
         select employee_id, period_id, role_id, employee_index, core_part, extension_part, grade,
-            scheme_version
+            scheme_version, months_in_role
         from hr.fct_employee_scorecard
-        where period_type = 'month'""",
+        where period_type = ?""",
+        [period_type],
     )
     actual = {(e, p, r): rest for e, p, r, *rest in rows}
     assert set(actual) == set(expected), {
@@ -45,7 +52,7 @@ def test_every_employee_month_equals_the_generators_oracle(built):
         "only in the oracle": sorted(set(expected) - set(actual))[:10],
     }
     wrong = [
-        (key, (e.index, e.grade), actual[key])
+        (key, (e.index, e.grade, e.months_in_role), actual[key])
         for key, e in sorted(expected.items())
         if not (
             math.isclose(actual[key][0], e.index, abs_tol=1e-6)
@@ -53,10 +60,12 @@ def test_every_employee_month_equals_the_generators_oracle(built):
             and math.isclose(actual[key][2], e.extension_part, abs_tol=1e-6)
             and (actual[key][3] == e.grade or e.near_band_edge)
             and actual[key][4] == e.scheme_version
+            and actual[key][5] == e.months_in_role
         )
     ]
-    assert not wrong, f"{len(wrong)} of {len(expected)} employee-months differ, e.g. {wrong[:3]}"
-    assert len(expected) > 2000 and len({g for g in (e.grade for e in expected.values())}) == 5
+    assert not wrong, f"{len(wrong)} of {len(expected)} employee-{period_type}s differ, e.g. {wrong[:3]}"
+    assert len(expected) > (2000 if period_type == "month" else 1000)
+    assert len({e.grade for e in expected.values()}) == 5
 
 
 def test_every_role_template_weighs_100_with_a_core_of_about_30_from_own_records():

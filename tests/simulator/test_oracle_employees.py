@@ -136,7 +136,7 @@ def test_every_template_weighs_100_and_every_scored_role_has_one():
 
 
 def test_the_scheme_in_force_is_the_latest_effective_from_per_role(tmp_path):
-    for name in ("job_roles.csv", "grade_bands.csv"):
+    for name in ("job_roles.csv", "grade_bands.csv", "metric_catalog.csv"):
         (tmp_path / name).write_text((SEEDS / name).read_text(encoding="utf-8"), encoding="utf-8")
     lines = (SEEDS / "role_scoring_scheme.csv").read_text(encoding="utf-8").splitlines()
     draft = [

@@ -234,6 +234,7 @@ def test_reconciliation_reports_every_department_period_with_the_reasons_of_a_ga
             assert difference == pytest.approx(rollup - index)
             assert within == (abs(difference) <= tolerance)
         assert managers >= 1 and "manager" in reasons, (dept, period)
+        assert not reasons.endswith((";", " ")), reasons
     [evaluation] = [
         e
         for e in built.result.get_asset_check_evaluations()

@@ -159,7 +159,7 @@ final as (
         compared.employee_rollup_index is not null
             and abs(compared.difference) <= compared.tolerance_points as is_within_tolerance,
         {#- why, in the order an HR analyst checks: who is missing, then what no person carries -#}
-        trim(
+        rtrim(
             case when compared.employee_rollup_index is null then 'no employee scored; ' else '' end
             || case when compared.without_own_records > 0
                 then cast(compared.without_own_records as {{ dbt.type_string() }})
@@ -181,7 +181,8 @@ final as (
                 but not the mean of capped personal scores -#}
             || case when compared.employee_rollup_index is not null
                 and abs(compared.difference) > compared.tolerance_points
-                then 'pooled department records vs capped personal scores; ' else '' end
+                then 'pooled department records vs capped personal scores; ' else '' end,
+            '; '
         ) as divergence_reasons
     from compared
 )

@@ -21,13 +21,11 @@ SIMULATOR_FAULT_RATE_ENV = "DCW_SIMULATOR_FAULT_RATE"
 SIMULATOR_DEFECTS_ENV = "DCW_SIMULATOR_DEFECTS"
 # What one DuckDB connection may use: every connection the product opens (raw landing, quality gates,
 # publication, dbt through its profile) gets the same bounds, so that memory stays flat as data grows:
-# past the limit DuckDB spills to disk instead of growing. What does not spill: each json_extract in a
-# staging model keeps its own parse buffer per thread (duckdb/duckdb#8734), so the widest Jira staging
-# model needs about 1 GB at any scale; 2GB leaves room for two models at once. One JSON parse per row
-# in staging would let this come down.
+# past the limit DuckDB spills to disk instead of growing. Staging parses each JSON document once
+# (macro with_json_fields), so the widest model fits too; `make bench` shows the peak at s, m and l.
 DUCKDB_MEMORY_LIMIT_ENV = "DCW_DUCKDB_MEMORY_LIMIT"
 DUCKDB_THREADS_ENV = "DCW_DUCKDB_THREADS"
-DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "300MB"
 DEFAULT_DUCKDB_THREADS = "2"
 # The key of the keyed hash that pseudonymizes employee keys in the published BI tier (a secret).
 PSEUDONYM_KEY_ENV = "DCW_PSEUDONYM_KEY"

@@ -3,25 +3,68 @@
     DuckDB and on a distributed engine (Spark, Trino, Snowflake) by switching the dbt target.
 -#}
 
-{#- The text at a JSON path (`$.fields.assignee.emailAddress`) of a JSON column, or null. -#}
+{#-
+    A staging model reads many fields of one JSON document. Parsed once per field, a wide Jira issue
+    costs twenty parses per row, and on DuckDB every json function call keeps its own parse arena per
+    thread: memory grows with the number of fields, not the data. So a model declares its document once,
+    `{%- set payload = json_fields('_payload') -%}`, reads fields with `json_text(payload, '$.path')`,
+    and selects `from {{ with_json_fields(payload, 'source') }}`: the paths collect while the select
+    list renders, and the FROM clause, rendered last, parses each document once for all of them (on
+    DuckDB, one `json_extract_string` with the list of paths). A plain column name still works and
+    parses per call (intermediate models, other engines).
+-#}
+{% macro json_fields(column) -%}
+    {{ return({'column': column, 'paths': []}) }}
+{%- endmacro %}
+
+{#- The relation to select from: `relation` with the document's collected paths parsed, as `relation`. -#}
+{% macro with_json_fields(fields, relation) -%}
+    {{ return(adapter.dispatch('with_json_fields')(fields, relation)) }}
+{%- endmacro %}
+
+{% macro default__with_json_fields(fields, relation) -%}
+    {{ relation }}
+{%- endmacro %}
+
+{% macro duckdb__with_json_fields(fields, relation) -%}
+    {%- if fields.paths -%}
+    (
+        select
+            {{ relation }}.*,
+            json_extract_string({{ fields.column }}, [
+                {%- for path in fields.paths %}'{{ path }}'{{ ', ' if not loop.last }}{% endfor -%}
+            ]) as {{ fields.column }}_fields
+        from {{ relation }}
+    ) as {{ relation }}
+    {%- else -%}
+    {{ relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The text at a JSON path (`$.fields.assignee.emailAddress`) of a JSON column or `json_fields`, or null. -#}
 {% macro json_text(column, path) -%}
     {{ return(adapter.dispatch('json_text')(column, path)) }}
 {%- endmacro %}
 
 {% macro default__json_text(column, path) -%}
-    json_extract_scalar({{ column }}, '{{ path }}')
+    json_extract_scalar({{ column.column if column is mapping else column }}, '{{ path }}')
 {%- endmacro %}
 
 {% macro duckdb__json_text(column, path) -%}
-    json_extract_string({{ column }}, '{{ path }}')
+    {%- if column is mapping -%}
+        {%- if path not in column.paths %}{% do column.paths.append(path) %}{% endif -%}
+        {{ column.column }}_fields[{{ column.paths.index(path) + 1 }}]
+    {%- else -%}
+        json_extract_string({{ column }}, '{{ path }}')
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro snowflake__json_text(column, path) -%}
-    get_path(parse_json({{ column }}), '{{ path[2:] }}')::varchar
+    get_path(parse_json({{ column.column if column is mapping else column }}), '{{ path[2:] }}')::varchar
 {%- endmacro %}
 
 {% macro spark__json_text(column, path) -%}
-    get_json_object({{ column }}, '{{ path }}')
+    get_json_object({{ column.column if column is mapping else column }}, '{{ path }}')
 {%- endmacro %}
 
 {#- A JSON array at a path, as JSON text (for lateral expansion in intermediate models). -#}

@@ -211,3 +211,23 @@ def test_dbt_profile_defaults_are_the_products_duckdb_bounds():
         == f"{{{{ env_var('{DUCKDB_MEMORY_LIMIT_ENV}', '{DEFAULT_DUCKDB_MEMORY_LIMIT}') }}}}"
     )
     assert wanted["threads"] == f"{{{{ env_var('{DUCKDB_THREADS_ENV}', '{DEFAULT_DUCKDB_THREADS}') }}}}"
+
+
+def test_every_staging_model_parses_its_payload_once(tmp_path, monkeypatch):
+    """One JSON parse per row for all of a model's fields: per-field parses each keep a parse arena per
+    thread in DuckDB, which is what made staging the memory peak."""
+    from dbt.cli.main import dbtRunner
+
+    monkeypatch.setenv("DCW_WAREHOUSE_PATH", str(tmp_path / "empty.duckdb"))
+    target = tmp_path / "target"
+    args = ["compile", "--select", "staging", "--quiet", "--target-path", str(target)]
+    args += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    assert dbtRunner().invoke(args).success
+    compiled = sorted(target.glob("compiled/*/models/staging/*/stg_*.sql"))
+    assert len(compiled) == 27
+    for path in compiled:
+        sql = path.read_text()
+        parses = sql.count("json_extract_string(_payload, [")
+        per_field = sql.count("json_extract_string(_payload, '")
+        assert (parses, per_field) == (1, 0), f"{path.name}: {parses} list parse(s), {per_field} per field"
+        assert "_payload_fields[1]" in sql

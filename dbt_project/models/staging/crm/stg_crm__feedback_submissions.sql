@@ -1,4 +1,5 @@
 {{ config(unique_key='feedback_submission_id') }}
+{%- set payload = json_fields('_payload') -%}
 with
 
 source as (
@@ -8,18 +9,18 @@ source as (
 renamed as (
     select
         _key as feedback_submission_id,
-        {{ json_text('_payload', '$.properties.hs_survey_type') }} as survey_type,
-        {{ to_number(json_text('_payload', '$.properties.hs_response_value')) }} as response_value,
-        {{ to_utc(json_text('_payload', '$.properties.hs_submission_timestamp')) }} as submitted_at,
-        {{ local_date(to_utc(json_text('_payload', '$.properties.hs_submission_timestamp'))) }} as submitted_date,
-        lower({{ json_text('_payload', '$.properties.hs_contact_email') }}) as contact_email,
-        {{ json_text('_payload', '$.properties.implementation_project_key') }} as implementation_project_key,
-        {{ json_text('_payload', '$.properties.hubspot_owner_id') }} as owner_id,
-        _is_deleted or coalesce({{ json_text('_payload', '$.archived') }} = 'true', false) as is_archived,
+        {{ json_text(payload, '$.properties.hs_survey_type') }} as survey_type,
+        {{ to_number(json_text(payload, '$.properties.hs_response_value')) }} as response_value,
+        {{ to_utc(json_text(payload, '$.properties.hs_submission_timestamp')) }} as submitted_at,
+        {{ local_date(to_utc(json_text(payload, '$.properties.hs_submission_timestamp'))) }} as submitted_date,
+        lower({{ json_text(payload, '$.properties.hs_contact_email') }}) as contact_email,
+        {{ json_text(payload, '$.properties.implementation_project_key') }} as implementation_project_key,
+        {{ json_text(payload, '$.properties.hubspot_owner_id') }} as owner_id,
+        _is_deleted or coalesce({{ json_text(payload, '$.archived') }} = 'true', false) as is_archived,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

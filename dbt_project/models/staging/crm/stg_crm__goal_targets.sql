@@ -1,4 +1,5 @@
 {{ config(unique_key='goal_target_id') }}
+{%- set payload = json_fields('_payload') -%}
 {#- Targets are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
 with
 
@@ -9,20 +10,20 @@ source as (
 renamed as (
     select
         _key as goal_target_id,
-        {{ json_text('_payload', '$.properties.hs_goal_name') }} as goal_target_name,
-        {{ json_text('_payload', '$.properties.hs_assignee_user_id') }} as assignee_user_id,
-        {{ to_utc(json_text('_payload', '$.properties.hs_start_datetime')) }} as period_start_at,
-        {{ local_date(to_utc(json_text('_payload', '$.properties.hs_start_datetime'))) }} as period_start_date,
-        {{ to_utc(json_text('_payload', '$.properties.hs_end_datetime')) }} as period_end_at,
-        {{ local_date(to_utc(json_text('_payload', '$.properties.hs_end_datetime'))) }} as period_end_date,
-        {{ to_number(json_text('_payload', '$.properties.hs_target_amount')) }} as target_amount_original,
-        {{ json_text('_payload', '$.properties.hs_currency_code') }} as currency_original,
-        _is_deleted or coalesce({{ json_text('_payload', '$.archived') }} = 'true', false) as is_archived,
-        {{ to_utc(json_text('_payload', '$.properties.createdate')) }} as created_at,
+        {{ json_text(payload, '$.properties.hs_goal_name') }} as goal_target_name,
+        {{ json_text(payload, '$.properties.hs_assignee_user_id') }} as assignee_user_id,
+        {{ to_utc(json_text(payload, '$.properties.hs_start_datetime')) }} as period_start_at,
+        {{ local_date(to_utc(json_text(payload, '$.properties.hs_start_datetime'))) }} as period_start_date,
+        {{ to_utc(json_text(payload, '$.properties.hs_end_datetime')) }} as period_end_at,
+        {{ local_date(to_utc(json_text(payload, '$.properties.hs_end_datetime'))) }} as period_end_date,
+        {{ to_number(json_text(payload, '$.properties.hs_target_amount')) }} as target_amount_original,
+        {{ json_text(payload, '$.properties.hs_currency_code') }} as currency_original,
+        _is_deleted or coalesce({{ json_text(payload, '$.archived') }} = 'true', false) as is_archived,
+        {{ to_utc(json_text(payload, '$.properties.createdate')) }} as created_at,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 ),
 
 converted as (

@@ -1,4 +1,5 @@
 {{ config(unique_key='owner_id') }}
+{%- set payload = json_fields('_payload') -%}
 with
 
 source as (
@@ -8,31 +9,31 @@ source as (
 renamed as (
     select
         _key as owner_id,
-        {{ json_text('_payload', '$.userId') }} as user_id,
-        lower({{ json_text('_payload', '$.email') }}) as email,
-        {{ json_text('_payload', '$.firstName') }} as first_name,
-        {{ json_text('_payload', '$.lastName') }} as last_name,
+        {{ json_text(payload, '$.userId') }} as user_id,
+        lower({{ json_text(payload, '$.email') }}) as email,
+        {{ json_text(payload, '$.firstName') }} as first_name,
+        {{ json_text(payload, '$.lastName') }} as last_name,
         -- HubSpot lists an owner's teams and flags one primary; three positions cover every owner (none has two).
         case
             {%- for position in range(3) %}
-            when {{ json_text('_payload', '$.teams[' ~ position ~ '].primary') }} = 'true'
-                then {{ json_text('_payload', '$.teams[' ~ position ~ '].id') }}
+            when {{ json_text(payload, '$.teams[' ~ position ~ '].primary') }} = 'true'
+                then {{ json_text(payload, '$.teams[' ~ position ~ '].id') }}
             {%- endfor %}
         end as primary_team_id,
         case
             {%- for position in range(3) %}
-            when {{ json_text('_payload', '$.teams[' ~ position ~ '].primary') }} = 'true'
-                then {{ json_text('_payload', '$.teams[' ~ position ~ '].name') }}
+            when {{ json_text(payload, '$.teams[' ~ position ~ '].primary') }} = 'true'
+                then {{ json_text(payload, '$.teams[' ~ position ~ '].name') }}
             {%- endfor %}
         end as primary_team_name,
         -- Archived owners come from the archived=true listing; a key scan may also find one gone.
-        _is_deleted or coalesce({{ json_text('_payload', '$.archived') }} = 'true', false) as is_archived,
-        {{ to_utc(json_text('_payload', '$.createdAt')) }} as created_at,
-        {{ local_date(to_utc(json_text('_payload', '$.createdAt'))) }} as created_date,
-        {{ to_utc(json_text('_payload', '$.updatedAt')) }} as last_modified_at,
+        _is_deleted or coalesce({{ json_text(payload, '$.archived') }} = 'true', false) as is_archived,
+        {{ to_utc(json_text(payload, '$.createdAt')) }} as created_at,
+        {{ local_date(to_utc(json_text(payload, '$.createdAt'))) }} as created_date,
+        {{ to_utc(json_text(payload, '$.updatedAt')) }} as last_modified_at,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

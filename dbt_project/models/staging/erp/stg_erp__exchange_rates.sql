@@ -1,4 +1,5 @@
 {{ config(unique_key='exchange_rate_id') }}
+{%- set payload = json_fields('_payload') -%}
 with
 
 source as (
@@ -8,14 +9,14 @@ source as (
 renamed as (
     select
         _key as exchange_rate_id,
-        {{ to_date(json_text('_payload', '$.RateDate')) }} as rate_date,
-        {{ json_text('_payload', '$.FromCurrency') }} as from_currency,
-        {{ json_text('_payload', '$.ToCurrency') }} as to_currency,
-        {{ to_number(json_text('_payload', '$.Rate')) }} as rate,
+        {{ to_date(json_text(payload, '$.RateDate')) }} as rate_date,
+        {{ json_text(payload, '$.FromCurrency') }} as from_currency,
+        {{ json_text(payload, '$.ToCurrency') }} as to_currency,
+        {{ to_number(json_text(payload, '$.Rate')) }} as rate,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

@@ -1,4 +1,5 @@
 {{ config(unique_key='period_close_id') }}
+{%- set payload = json_fields('_payload') -%}
 with
 
 source as (
@@ -8,18 +9,18 @@ source as (
 renamed as (
     select
         _key as period_close_id,
-        {{ json_text('_payload', '$.CompanyCode') }} as company_code,
-        cast({{ json_text('_payload', '$.FiscalYear') }} as integer) as fiscal_year,
-        cast({{ json_text('_payload', '$.FiscalPeriod') }} as integer) as fiscal_period,
-        {{ to_date(json_text('_payload', '$.PeriodEndDate')) }} as period_end_date,
-        {{ to_utc(json_text('_payload', '$.ClosedDateTime')) }} as closed_at,
-        {{ local_date(to_utc(json_text('_payload', '$.ClosedDateTime'))) }} as closed_date,
-        {{ json_text('_payload', '$.Status') }} as status,
+        {{ json_text(payload, '$.CompanyCode') }} as company_code,
+        cast({{ json_text(payload, '$.FiscalYear') }} as integer) as fiscal_year,
+        cast({{ json_text(payload, '$.FiscalPeriod') }} as integer) as fiscal_period,
+        {{ to_date(json_text(payload, '$.PeriodEndDate')) }} as period_end_date,
+        {{ to_utc(json_text(payload, '$.ClosedDateTime')) }} as closed_at,
+        {{ local_date(to_utc(json_text(payload, '$.ClosedDateTime'))) }} as closed_date,
+        {{ json_text(payload, '$.Status') }} as status,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

@@ -1,4 +1,5 @@
 {{ config(unique_key='purchase_invoice_id') }}
+{%- set payload = json_fields('_payload') -%}
 {#-
     Converted with the rate of the posting date (the company-local date of PostedDateTime, the date of
     the invoice's expense line in the GL); a Draft has not been posted, so it uses its received date.
@@ -12,21 +13,21 @@ source as (
 renamed as (
     select
         _key as purchase_invoice_id,
-        {{ json_text('_payload', '$.VendorID') }} as vendor_id,
-        {{ json_text('_payload', '$.VendorName') }} as vendor_name,
-        {{ to_date(json_text('_payload', '$.ReceivedDate')) }} as received_date,
-        {{ to_utc(json_text('_payload', '$.PostedDateTime')) }} as posted_at,
-        {{ local_date(to_utc(json_text('_payload', '$.PostedDateTime'))) }} as posted_date,
-        {{ to_number(json_text('_payload', '$.Amount')) }} as amount_original,
-        {{ json_text('_payload', '$.Currency') }} as currency_original,
-        {{ json_text('_payload', '$.CostCenterID') }} as cost_center_id,
-        lower({{ json_text('_payload', '$.ProcessedByEmail') }}) as processed_by_email,
-        {{ json_text('_payload', '$.Status') }} as status,
+        {{ json_text(payload, '$.VendorID') }} as vendor_id,
+        {{ json_text(payload, '$.VendorName') }} as vendor_name,
+        {{ to_date(json_text(payload, '$.ReceivedDate')) }} as received_date,
+        {{ to_utc(json_text(payload, '$.PostedDateTime')) }} as posted_at,
+        {{ local_date(to_utc(json_text(payload, '$.PostedDateTime'))) }} as posted_date,
+        {{ to_number(json_text(payload, '$.Amount')) }} as amount_original,
+        {{ json_text(payload, '$.Currency') }} as currency_original,
+        {{ json_text(payload, '$.CostCenterID') }} as cost_center_id,
+        lower({{ json_text(payload, '$.ProcessedByEmail') }}) as processed_by_email,
+        {{ json_text(payload, '$.Status') }} as status,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 ),
 
 converted as (

@@ -1,4 +1,5 @@
 {{ config(unique_key='sales_invoice_id') }}
+{%- set payload = json_fields('_payload') -%}
 {#- Converted with the rate of the posting date, as the invoice's revenue line in the GL is. -#}
 with
 
@@ -9,20 +10,20 @@ source as (
 renamed as (
     select
         _key as sales_invoice_id,
-        {{ json_text('_payload', '$.CustomerID') }} as customer_id,
-        {{ json_text('_payload', '$.CustomerName') }} as customer_name,
-        {{ json_text('_payload', '$.CRMDealID') }} as crm_deal_id,
-        {{ to_date(json_text('_payload', '$.InvoiceDate')) }} as invoice_date,
-        {{ to_date(json_text('_payload', '$.PostingDate')) }} as posting_date,
-        {{ to_number(json_text('_payload', '$.Amount')) }} as amount_original,
-        {{ json_text('_payload', '$.Currency') }} as currency_original,
-        {{ json_text('_payload', '$.CostCenterID') }} as cost_center_id,
-        {{ json_text('_payload', '$.Status') }} as status,
+        {{ json_text(payload, '$.CustomerID') }} as customer_id,
+        {{ json_text(payload, '$.CustomerName') }} as customer_name,
+        {{ json_text(payload, '$.CRMDealID') }} as crm_deal_id,
+        {{ to_date(json_text(payload, '$.InvoiceDate')) }} as invoice_date,
+        {{ to_date(json_text(payload, '$.PostingDate')) }} as posting_date,
+        {{ to_number(json_text(payload, '$.Amount')) }} as amount_original,
+        {{ json_text(payload, '$.Currency') }} as currency_original,
+        {{ json_text(payload, '$.CostCenterID') }} as cost_center_id,
+        {{ json_text(payload, '$.Status') }} as status,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 ),
 
 converted as (

@@ -1,4 +1,5 @@
 {{ config(unique_key='job_id') }}
+{%- set payload = json_fields('_payload') -%}
 with
 
 source as (
@@ -8,21 +9,21 @@ source as (
 renamed as (
     select
         _key as job_id,
-        {{ json_text('_payload', '$.title.label') }} as job_title,
-        {{ json_text('_payload', '$.status.label') }} as job_status,
-        {{ json_text('_payload', '$.department.label') }} as hr_department_name,
-        {{ json_text('_payload', '$.location.label') }} as location_name,
-        {{ to_utc(json_text('_payload', '$.postedDate')) }} as posted_at,
-        {{ local_date(to_utc(json_text('_payload', '$.postedDate'))) }} as posted_date,
-        {{ to_utc(json_text('_payload', '$.filledDate')) }} as filled_at,
-        {{ local_date(to_utc(json_text('_payload', '$.filledDate'))) }} as filled_date,
-        cast({{ to_number(json_text('_payload', '$.newApplicantsCount')) }} as integer) as new_applicants_count,
-        cast({{ to_number(json_text('_payload', '$.activeApplicantsCount')) }} as integer) as active_applicants_count,
-        cast({{ to_number(json_text('_payload', '$.totalApplicantsCount')) }} as integer) as total_applicants_count,
+        {{ json_text(payload, '$.title.label') }} as job_title,
+        {{ json_text(payload, '$.status.label') }} as job_status,
+        {{ json_text(payload, '$.department.label') }} as hr_department_name,
+        {{ json_text(payload, '$.location.label') }} as location_name,
+        {{ to_utc(json_text(payload, '$.postedDate')) }} as posted_at,
+        {{ local_date(to_utc(json_text(payload, '$.postedDate'))) }} as posted_date,
+        {{ to_utc(json_text(payload, '$.filledDate')) }} as filled_at,
+        {{ local_date(to_utc(json_text(payload, '$.filledDate'))) }} as filled_date,
+        cast({{ to_number(json_text(payload, '$.newApplicantsCount')) }} as integer) as new_applicants_count,
+        cast({{ to_number(json_text(payload, '$.activeApplicantsCount')) }} as integer) as active_applicants_count,
+        cast({{ to_number(json_text(payload, '$.totalApplicantsCount')) }} as integer) as total_applicants_count,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

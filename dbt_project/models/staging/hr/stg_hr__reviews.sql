@@ -1,4 +1,5 @@
 {{ config(unique_key='review_id') }}
+{%- set payload = json_fields('_payload') -%}
 {#- Rows of the 360 custom report: BambooHR has no review id, so the raw key is id|cycle|role. -#}
 with
 
@@ -9,16 +10,16 @@ source as (
 renamed as (
     select
         _key as review_id,
-        {{ json_text('_payload', '$.id') }} as employee_id,
-        {{ json_text('_payload', '$.customReviewCycle') }} as review_cycle,
-        {{ json_text('_payload', '$.customReviewerRole') }} as reviewer_role,
-        {{ to_number(json_text('_payload', '$.customReviewScore')) }} as review_score,
-        cast({{ to_number(json_text('_payload', '$.customReviewerCount')) }} as integer) as reviewer_count,
-        {{ to_date(json_text('_payload', '$.customReviewDate')) }} as review_date,
+        {{ json_text(payload, '$.id') }} as employee_id,
+        {{ json_text(payload, '$.customReviewCycle') }} as review_cycle,
+        {{ json_text(payload, '$.customReviewerRole') }} as reviewer_role,
+        {{ to_number(json_text(payload, '$.customReviewScore')) }} as review_score,
+        cast({{ to_number(json_text(payload, '$.customReviewerCount')) }} as integer) as reviewer_count,
+        {{ to_date(json_text(payload, '$.customReviewDate')) }} as review_date,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

@@ -1,4 +1,5 @@
 {{ config(unique_key='training_type_id') }}
+{%- set payload = json_fields('_payload') -%}
 with
 
 source as (
@@ -8,16 +9,16 @@ source as (
 renamed as (
     select
         _key as training_type_id,
-        {{ json_text('_payload', '$.name') }} as training_type_name,
-        {{ json_text('_payload', '$.category.id') }} as training_category_id,
-        {{ json_text('_payload', '$.category.name') }} as training_category_name,
-        {{ json_text('_payload', '$.required') }} = 'true' as is_required,
-        {{ json_text('_payload', '$.renewable') }} = 'true' as is_renewable,
-        cast({{ to_number(json_text('_payload', '$.frequency')) }} as integer) as renewal_frequency_months,
+        {{ json_text(payload, '$.name') }} as training_type_name,
+        {{ json_text(payload, '$.category.id') }} as training_category_id,
+        {{ json_text(payload, '$.category.name') }} as training_category_name,
+        {{ json_text(payload, '$.required') }} = 'true' as is_required,
+        {{ json_text(payload, '$.renewable') }} = 'true' as is_renewable,
+        cast({{ to_number(json_text(payload, '$.frequency')) }} as integer) as renewal_frequency_months,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

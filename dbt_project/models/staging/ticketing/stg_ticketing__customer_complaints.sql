@@ -1,4 +1,5 @@
 {{ config(unique_key='issue_id') }}
+{%- set payload = json_fields('_payload') -%}
 with
 
 source as (
@@ -7,13 +8,13 @@ source as (
 
 renamed as (
     select
-        {{ jira_issue_columns('_payload') }},
-        {{ json_text('_payload', '$.fields.customfield_10101') }} as customer_name,
-        {{ json_text('_payload', '$.fields.customfield_10102') }} as implementation_issue_key,
+        {{ jira_issue_columns(payload) }},
+        {{ json_text(payload, '$.fields.customfield_10101') }} as customer_name,
+        {{ json_text(payload, '$.fields.customfield_10102') }} as implementation_issue_key,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

@@ -1,4 +1,5 @@
 {{ config(unique_key='project_id') }}
+{%- set payload = json_fields('_payload') -%}
 with
 
 source as (
@@ -8,13 +9,13 @@ source as (
 renamed as (
     select
         _key as project_id,
-        {{ json_text('_payload', '$.key') }} as project_key,
-        {{ json_text('_payload', '$.name') }} as project_name,
-        {{ json_text('_payload', '$.projectTypeKey') }} as project_type,
+        {{ json_text(payload, '$.key') }} as project_key,
+        {{ json_text(payload, '$.name') }} as project_name,
+        {{ json_text(payload, '$.projectTypeKey') }} as project_type,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

@@ -1,4 +1,5 @@
 {{ config(unique_key='account_id') }}
+{%- set payload = json_fields('_payload') -%}
 with
 
 source as (
@@ -8,15 +9,15 @@ source as (
 renamed as (
     select
         _key as account_id,
-        lower({{ json_text('_payload', '$.emailAddress') }}) as email,
-        {{ json_text('_payload', '$.displayName') }} as display_name,
-        {{ json_text('_payload', '$.accountType') }} as account_type,
-        {{ json_text('_payload', '$.active') }} = 'true' as is_active,
-        {{ json_text('_payload', '$.timeZone') }} as time_zone,
+        lower({{ json_text(payload, '$.emailAddress') }}) as email,
+        {{ json_text(payload, '$.displayName') }} as display_name,
+        {{ json_text(payload, '$.accountType') }} as account_type,
+        {{ json_text(payload, '$.active') }} = 'true' as is_active,
+        {{ json_text(payload, '$.timeZone') }} as time_zone,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
         _record_hash as record_hash
-    from source
+    from {{ with_json_fields(payload, 'source') }}
 )
 
 select * from renamed

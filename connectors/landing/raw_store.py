@@ -1,15 +1,23 @@
 """The raw layer: one append-only table per stream, a ledger of loads, the rejects, the stream cursors.
 
-Every page is one transaction: the new record versions, the page's rejects, the ledger counters and the
-stream's cursor commit together or not at all. A process killed at any moment leaves the raw layer as it
-was after some whole page, and the cursor pointing just past it, so a rerun neither loses nor repeats.
+Pages land in order per stream, each with its records, its rejects, the ledger counters and the stream's
+cursor committed together: a process killed at any moment leaves the raw layer as it was after some
+whole page, with the cursor pointing just past it, so a rerun neither loses nor repeats.
+
+Readers hand pages to one writer thread (`submit_page`) and go on fetching: landing overlaps HTTP instead
+of queueing behind a lock. The writer commits whatever pages are waiting, from any streams, in one
+transaction (a group commit): a commit per page was most of the landing's cost. A page that fails to
+land fails its stream only; that stream's later pages are refused, so its cursor never passes a gap.
 """
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,8 +73,59 @@ class PreparedPage:
         return len(self.keys) + len(self.rejects)
 
 
+@dataclass
+class _BatchTotals:
+    """What one group commit adds to a batch's ledger row, and the cursor it moves to."""
+
+    source: str
+    stream: str
+    fetched: int = 0
+    loaded: int = 0
+    inserted: int = 0
+    rejected: int = 0
+    pages: int = 0
+    checkpoint: datetime | None = None
+
+    def add(self, item: PageToLand, inserted: int) -> None:
+        self.fetched += item.page.fetched
+        self.loaded += len(item.page.keys)
+        self.inserted += inserted
+        self.rejected += len(item.page.rejects)
+        self.pages += 1
+        if item.checkpoint is not None:
+            self.checkpoint = item.checkpoint
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered page; after a failed statement the transaction is aborted and refuses even
+    this, and the rollback that follows drops it anyway: the statement's own error is the one to keep."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.unregister(name)
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+# Pages waiting for the writer: enough to keep every reader busy while a commit runs, few enough that
+# the queue stays a few megabytes (a page is at most a few thousand records).
+QUEUE_PAGES = 32
+# Pages one group commit takes at most.
+GROUP_PAGES = 64
+
+
+@dataclass(frozen=True)
+class PageToLand:
+    """One prepared page and where it goes; `landed` resolves to its count of new versions."""
+
+    source: str
+    stream: str
+    batch_id: str
+    page: PreparedPage
+    checkpoint: datetime | None
+    request: str
+    pruned_by_time: bool
+    landed: Future = field(default_factory=Future, compare=False)
 
 
 class RawStore:
@@ -79,11 +138,20 @@ class RawStore:
         # Streams land from several threads; DuckDB serialises commits anyway, and one lock keeps
         # catalog changes (create table) and the shared ledger free of write-write conflicts.
         self._lock = threading.Lock()
+        self._queue: queue.Queue[PageToLand | None] = queue.Queue(maxsize=QUEUE_PAGES)
+        self._writer: threading.Thread | None = None
+        self._writer_lock = threading.Lock()
+        self._failed_batches: dict[str, BaseException] = {}
         with self._lock:
             self._con.execute(f"create schema if not exists {RAW_SCHEMA}")
             self._con.execute(_LEDGER_DDL)
 
     def close(self) -> None:
+        with self._writer_lock:
+            if self._writer is not None:
+                self._queue.put(None)
+                self._writer.join()
+                self._writer = None
         self._con.close()
 
     def __enter__(self) -> RawStore:
@@ -145,28 +213,123 @@ class RawStore:
         request: str,
         pruned_by_time: bool,
     ) -> int:
-        """Land one page atomically; return how many new versions were written."""
-        table = raw_table(source, stream)
-        extracted_at = now_utc()
+        """Land one page atomically, on the caller's thread; return how many new versions were written."""
+        item = PageToLand(source, stream, batch_id, page, checkpoint, request, pruned_by_time)
         with self._lock:
-            con = self._con
-            con.begin()
-            try:
-                inserted = self._insert_versions(con, table, batch_id, extracted_at, page, pruned_by_time)
-                self._insert_rejects(con, source, stream, batch_id, page.rejects, request, extracted_at)
-                if checkpoint is not None:
-                    self._upsert_state(con, source, stream, checkpoint, batch_id, reconciled=None)
-                con.execute(
-                    f"update {LOADS} set rows_fetched = rows_fetched + ?, rows_loaded = rows_loaded + ?, "
-                    "rows_inserted = rows_inserted + ?, rows_rejected = rows_rejected + ?, "
-                    "pages = pages + 1, cursor_to = coalesce(?, cursor_to) where batch_id = ?",
-                    [page.fetched, len(page.keys), inserted, len(page.rejects), checkpoint, batch_id],
-                )
-                con.commit()
-            except BaseException:
-                con.rollback()
+            self._land_group([item])
+        return item.landed.result()
+
+    def submit_page(
+        self,
+        source: str,
+        stream: str,
+        batch_id: str,
+        page: PreparedPage,
+        *,
+        checkpoint: datetime | None,
+        request: str,
+        pruned_by_time: bool,
+    ) -> Future:
+        """Queue a page for the writer thread (blocking while the queue is full); the future resolves to
+        its count of new versions, or to the error that kept it (or an earlier page of its batch) out."""
+        item = PageToLand(source, stream, batch_id, page, checkpoint, request, pruned_by_time)
+        with self._writer_lock:
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_pages, name="raw-writer", daemon=True)
+                self._writer.start()
+        self._queue.put(item)
+        return item.landed
+
+    @staticmethod
+    def wait(landed: Sequence[Future]) -> int:
+        """Wait until every page is landed or refused; raise the first error, else return the new versions."""
+        return sum(future.result() for future in landed)
+
+    def _write_pages(self) -> None:
+        """The writer thread: take what is waiting, land it in one transaction, repeat until closed."""
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            group = [item]
+            stop = False
+            while len(group) < GROUP_PAGES:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                group.append(more)
+            with self._lock:
+                self._land_group(group)
+            if stop:
+                return
+
+    def _land_group(self, group: list[PageToLand]) -> None:
+        """Land pages in one transaction. If it fails and holds several batches, land each batch alone,
+        so that one stream's bad page does not cost the others theirs. Call with the lock held."""
+        group = [item for item in group if not self._refuse_after_failure(item)]
+        if not group:
+            return
+        con = self._con
+        con.begin()
+        try:
+            counts = [self._land_one(con, item) for item in group]
+            self._account(con, group, counts)
+            con.commit()
+        except BaseException as exc:
+            con.rollback()
+            batches = list(dict.fromkeys(item.batch_id for item in group))
+            if len(batches) > 1 and isinstance(exc, Exception):
+                for batch in batches:
+                    self._land_group([item for item in group if item.batch_id == batch])
+                return
+            for item in group:
+                self._failed_batches.setdefault(item.batch_id, exc)
+                item.landed.set_exception(exc)
+            if not isinstance(exc, Exception):
                 raise
-        return inserted
+            return
+        for item, (inserted, _) in zip(group, counts, strict=True):
+            item.landed.set_result(inserted)
+
+    def _refuse_after_failure(self, item: PageToLand) -> bool:
+        """A page behind a failed page of its batch is not landed: its cursor would skip the gap."""
+        failure = self._failed_batches.get(item.batch_id)
+        if failure is not None:
+            item.landed.set_exception(failure)
+        return failure is not None
+
+    def _land_one(self, con: duckdb.DuckDBPyConnection, item: PageToLand) -> tuple[int, datetime]:
+        table = raw_table(item.source, item.stream)
+        extracted_at = now_utc()
+        inserted = self._insert_versions(
+            con, table, item.batch_id, extracted_at, item.page, item.pruned_by_time
+        )
+        self._insert_rejects(
+            con, item.source, item.stream, item.batch_id, item.page.rejects, item.request, extracted_at
+        )
+        return inserted, extracted_at
+
+    def _account(
+        self, con: duckdb.DuckDBPyConnection, group: list[PageToLand], counts: list[tuple[int, datetime]]
+    ) -> None:
+        """One ledger update and one cursor move per batch in the group: its totals, its last checkpoint."""
+        totals: dict[str, _BatchTotals] = {}
+        for item, (inserted, _) in zip(group, counts, strict=True):
+            batch = totals.setdefault(item.batch_id, _BatchTotals(item.source, item.stream))
+            batch.add(item, inserted)
+        for batch_id, t in totals.items():
+            if t.checkpoint is not None:
+                self._upsert_state(con, t.source, t.stream, t.checkpoint, batch_id, reconciled=None)
+            con.execute(
+                f"update {LOADS} set rows_fetched = rows_fetched + ?, rows_loaded = rows_loaded + ?, "
+                "rows_inserted = rows_inserted + ?, rows_rejected = rows_rejected + ?, "
+                "pages = pages + ?, cursor_to = coalesce(?, cursor_to) where batch_id = ?",
+                [t.fetched, t.loaded, t.inserted, t.rejected, t.pages, t.checkpoint, batch_id],
+            )
 
     def tombstone_missing(self, source: str, stream: str, batch_id: str, present_keys: Iterable[str]) -> int:
         """After a complete key scan: add a deleted version for each live key the source no longer has.
@@ -291,7 +454,7 @@ class RawStore:
                 params,
             ).fetchone()[0]
         finally:
-            con.unregister("page_records")
+            _unregister(con, "page_records")
 
     @staticmethod
     def _insert_rejects(
@@ -328,7 +491,7 @@ class RawStore:
                 {"batch": batch_id, "source": source, "stream": stream, "request": request, "at": at},
             )
         finally:
-            con.unregister("page_rejects")
+            _unregister(con, "page_rejects")
 
     @staticmethod
     def _upsert_state(

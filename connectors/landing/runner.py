@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -93,6 +93,16 @@ def prepare_page(stream: Stream, records: Iterable[object]) -> PreparedPage:
     return page
 
 
+def _raise_if_a_page_failed(landed: list[Future]) -> None:
+    """Stop reading as soon as the writer refuses a page: later pages would not land anyway."""
+    for future in reversed(landed):
+        if not future.done():
+            continue
+        if future.exception() is not None:
+            raise future.exception()
+        return
+
+
 def _reconcile_due(
     stream: Stream, had_rows: bool, last_reconciled: datetime | None, reconcile: bool | None
 ) -> bool:
@@ -122,6 +132,7 @@ def extract_stream(
     batch_id = store.begin_batch(source.name, stream.name, cursor)
     started = time.monotonic()
     status, error = "succeeded", None
+    landed: list[Future] = []
     try:
         ctx = ReadContext(client=client, stream=stream, cursor=cursor)
         seen: set[str] = set()
@@ -130,15 +141,19 @@ def extract_stream(
             if stream.cursor is None:
                 seen.update(prepared.keys)
                 seen.update(key for key, *_ in prepared.rejects if key is not None)
-            store.land_page(
-                source.name,
-                stream.name,
-                batch_id,
-                prepared,
-                checkpoint=_credible(page.checkpoint),
-                request=redact(page.request, client.secrets),
-                pruned_by_time=stream.updated_at_field is not None,
+            landed.append(
+                store.submit_page(
+                    source.name,
+                    stream.name,
+                    batch_id,
+                    prepared,
+                    checkpoint=_credible(page.checkpoint),
+                    request=redact(page.request, client.secrets),
+                    pruned_by_time=stream.updated_at_field is not None,
+                )
             )
+            _raise_if_a_page_failed(landed)
+        store.wait(landed)
         if stream.cursor is None:
             # A complete full read holds every key the source still has: what is missing was deleted.
             if had_rows:
@@ -159,6 +174,8 @@ def extract_stream(
         status, error = "failed", type(exc).__name__
         raise
     finally:
+        # The ledger row is final only once the writer is done with every page this read handed it.
+        wait(landed)
         store.finish_batch(batch_id, status, error)
         client.close()
         ledger = store.ledger(batch_id)

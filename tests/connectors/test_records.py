@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
-from connectors.core.records import RecordRejected, check_field, dig, parse_instant, record_key
+from connectors.core.records import (
+    RecordRejected,
+    canonical_json,
+    check_field,
+    dig,
+    parse_instant,
+    record_key,
+)
 from connectors.core.streams import Stream
 from connectors.landing.runner import prepare_page
 
@@ -92,3 +100,25 @@ def test_links_that_locate_a_record_do_not_change_its_content_hash():
     page = prepare_page(stream, moved)
     assert page.hashes[0] == page.hashes[1]
     assert "https://new.example/1" in page.payloads[1], "the payload keeps the record as sent"
+
+
+STDLIB_CANONICAL = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False, "default": str}
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"b": 1, "a": {"z": [3, 2.5, None, True], "y": '北京 "quoted" \\ \n\t\u0001'}},
+        {"amount": 1234567.891, "small": 0.00012, "big": 1.5e300, "neg": -0.0, "int": 2**63 - 1},
+        {"id": 2**70, "nested": [{"k": 2**64}]},  # beyond 64 bits: the standard library writes it
+        {"when": datetime(2026, 3, 1, tzinfo=UTC), "emoji": "✓😀"},
+    ],
+)
+def test_canonical_text_is_the_standard_librarys_so_landed_hashes_stay_valid(record):
+    assert canonical_json(record) == json.dumps(record, **STDLIB_CANONICAL)
+
+
+def test_the_one_documented_difference_still_reads_back_exactly():
+    record = {"rate": 1.5e-05, "tiny": 1e-07}
+    assert canonical_json(record) == '{"rate":0.000015,"tiny":1e-7}'  # Python: 1.5e-05, 1e-07
+    assert json.loads(canonical_json(record)) == record

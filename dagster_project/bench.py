@@ -14,11 +14,14 @@ It starts the bundled simulator (seed 42) at the scale, then measures, in a scra
    and the pipeline again on the same warehouse, as a ratio of the full run;
 5. how long a fresh interpreter takes to import `dagster_project.definitions` and resolve the asset graph.
 
-Memory is the peak RSS of the whole process tree (this process, the simulator, dbt's subprocesses),
-sampled from /proc every 0.2 s; CPU seconds are split between this process, the simulator and the
-rest (dbt), which says whether a stage waited or computed. It writes `data/bench/<timestamp>.json` with
-every figure and prints a table with the issue's targets, marked pass or fail. Timings are wall-clock on
-a shared machine: compare runs, not single digits.
+The product's work (extraction, the Dagster run with dbt's subprocesses) runs in a fresh child process
+per stage, as a deployment runs a step, so that its memory is its own: the bench process itself (the
+harness, which also runs the baselines) and the simulator (which stands in for the remote services)
+are measured apart. Memory is the peak RSS of the process tree doing a stage's work (for the
+product: the child and dbt), sampled from /proc every 0.2 s; CPU seconds are split between the
+harness, the simulator and the product, which says whether a stage waited or computed. It writes
+`data/bench/<timestamp>.json` with every figure and prints a table with the issue's targets, marked
+pass or fail. Timings are wall-clock on a shared machine: compare runs, not single digits.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from connectors.landing.database import connect
 from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, StreamResult, extract_streams
 from connectors.landing.tables import RAW_SCHEMA, raw_table_name
-from connectors.settings import SourceSettings, warehouse_path
+from connectors.settings import SourceSettings, settings_from_simulator, warehouse_path
 from connectors.simulator.org import DEFAULT_AS_OF_ISO
 from dagster_project.demo import QUIET_CONSOLE, format_table
 from dagster_project.jobs import pipeline_job, raw_selection
@@ -101,6 +104,8 @@ PEAK_RSS_MAX_MIB = 1024.0
 PEAK_GROWTH_MAX = 1.5
 INCREMENTAL_MAX = 0.10
 DEFINITIONS_LOAD_MAX_S = 5.0
+# What the peak figures measure; a report measured otherwise is not compared with (l against s).
+MEMORY_MEASURED = "product tree: a child process per stage and its dbt subprocesses"
 
 
 # --- the process tree, from /proc ----------------------------------------------------------------------
@@ -152,7 +157,8 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
-GROUPS = ("bench", "simulator", "other")
+# The bench process (it runs the baselines), the simulator, and everything else: the product's children.
+GROUPS = ("harness", "simulator", "product")
 
 
 @dataclass(frozen=True)
@@ -209,7 +215,9 @@ class TreeSampler:
         with self._lock:
             rss = dict.fromkeys(GROUPS, 0)
             for pid, seconds in tree.items():
-                group = "bench" if pid == self.root else "simulator" if pid in self._simulators else "other"
+                group = (
+                    "harness" if pid == self.root else "simulator" if pid in self._simulators else "product"
+                )
                 rss[group] += rss_bytes(pid)
                 self._cpu_seen[pid] = (group, seconds)
             cpu = dict.fromkeys(GROUPS, 0.0)
@@ -219,8 +227,8 @@ class TreeSampler:
             self.samples.append(sample)
         return sample
 
-    def window(self, start: float, end: float) -> dict[str, Any]:
-        """Peak RSS and CPU seconds per group between two `time.time()` instants."""
+    def window(self, start: float, end: float, groups: Sequence[str] = GROUPS) -> dict[str, Any]:
+        """Peak RSS of `groups` together, and peak RSS and CPU seconds per group, between two instants."""
         with self._lock:
             inside = [s for s in self.samples if start <= s.at <= end]
             before = [s for s in self.samples if s.at <= start]
@@ -229,7 +237,7 @@ class TreeSampler:
         first = before[-1] if before else inside[0]
         last = inside[-1]
         return {
-            "peak_rss": max(s.total for s in inside),
+            "peak_rss": max(sum(s.rss[g] for g in groups) for s in inside),
             # Each group's own peak (they need not coincide): who holds the memory.
             "peak_rss_by_group": {g: max(s.rss[g] for s in inside) for g in GROUPS},
             "cpu": {g: round(last.cpu[g] - first.cpu[g], 2) for g in GROUPS},
@@ -353,8 +361,9 @@ class Recorder:
         counts: str,
         detail: dict[str, Any] | None = None,
         seconds: float | None = None,
+        measured: Sequence[str] = ("product",),
     ) -> Stage:
-        window = self.sampler.window(start, end)
+        window = self.sampler.window(start, end, measured)
         stage = Stage(
             name=name,
             label=label,
@@ -376,7 +385,9 @@ class Recorder:
         return stage
 
     @contextmanager
-    def stage(self, name: str, label: str, counts: str) -> Iterator[dict[str, Any]]:
+    def stage(
+        self, name: str, label: str, counts: str, measured: Sequence[str] = ("harness",)
+    ) -> Iterator[dict[str, Any]]:
         """Time the block; it fills `records` (and anything else, kept as detail) in the yielded dict."""
         self.echo(f"{label} ...")
         out: dict[str, Any] = {"records": 0}
@@ -384,7 +395,7 @@ class Recorder:
         yield out
         end = self.sampler.sample().at
         records = out.pop("records")
-        self.add(name, label, start, end, records, counts, out)
+        self.add(name, label, start, end, records, counts, out, measured=measured)
 
 
 def with_read_timeout(source: Source, read_timeout_s: float | None) -> Source:
@@ -402,11 +413,16 @@ def with_read_timeout(source: Source, read_timeout_s: float | None) -> Source:
 
 
 def all_jobs(
-    simulator: SimulatorProcess, sources: Mapping[str, Source], read_timeout_s: float | None
+    endpoints: Mapping[str, Any], sources: Mapping[str, Source], read_timeout_s: float | None
 ) -> list[StreamJob]:
-    """Every stream of every source, in registry order: what `extract_raw` runs on a full materialize."""
+    """Every stream of every source, in registry order: what `extract_raw` runs on a full materialize.
+    `endpoints`: the simulator's startup line (`SimulatorProcess.endpoints`)."""
     return [
-        StreamJob(with_read_timeout(source, read_timeout_s), simulator.settings(name), stream.name)
+        StreamJob(
+            with_read_timeout(source, read_timeout_s),
+            settings_from_simulator(name, endpoints[name], source.secret_keys),
+            stream.name,
+        )
         for name, source in sources.items()
         for stream in source.streams
     ]
@@ -723,6 +739,54 @@ def measure_definitions_load(runs: int = DEFINITIONS_LOAD_RUNS) -> dict[str, Any
     }
 
 
+# --- the product's stages, each in a fresh child process ------------------------------------------------
+
+
+def worker_extract(
+    warehouse: Path, endpoints: Mapping[str, Any], read_timeout_s: float | None, profile: bool
+) -> dict[str, Any]:
+    """In the child: extract every stream into `warehouse`; its own start and end, and the detail."""
+    from connectors.sources import SOURCES
+
+    jobs = all_jobs(endpoints, SOURCES, read_timeout_s)
+    started = time.time()
+    if profile:
+        with StackSampler() as profiler:
+            results = run_extraction(warehouse, jobs)
+        detail = {**_extraction_detail(results), "profile": profiler.summary()}
+    else:
+        detail = _extraction_detail(run_extraction(warehouse, jobs))
+    return {"started": started, "finished": time.time(), "detail": detail}
+
+
+def worker_pipeline(warehouse: Path, log: Path) -> dict[str, Any]:
+    """In the child: the rest of `daily_pipeline` through Dagster."""
+    return asdict(run_pipeline(warehouse, log))
+
+
+def in_child(worker: str, args: Sequence[str], log: Path, out: Path) -> dict[str, Any]:
+    """Run `python -m dagster_project.bench --worker <worker>` and read what it wrote to `out`."""
+    with log.open("a") as output:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "dagster_project.bench",
+                "--worker",
+                worker,
+                "--worker-out",
+                str(out),
+                *args,
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"the bench's {worker} process failed (exit {done.returncode}); see {log}")
+    return json.loads(out.read_text())
+
+
 # --- the report -----------------------------------------------------------------------------------------
 
 
@@ -744,7 +808,8 @@ def previous_peak_at_s(out_dir: Path, exclude: Path) -> tuple[float | None, str 
             report = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
-        if report.get("scale") == "s" and report.get("pipeline_peak_rss_mib"):
+        same_measure = report.get("memory_measured") == MEMORY_MEASURED
+        if report.get("scale") == "s" and report.get("pipeline_peak_rss_mib") and same_measure:
             return report["pipeline_peak_rss_mib"], path.name
     return None, None
 
@@ -779,8 +844,8 @@ def checks(report: dict[str, Any]) -> list[Check]:
     # Against the simulator both reads wait for the same server (one core at most); what the extraction
     # itself costs shows in this process's CPU, and that is what would limit it against a fast service.
     client_cpu = (
-        extract["cpu_s"]["bench"] / http["cpu_s"]["bench"]
-        if extract and http and http["cpu_s"]["bench"]
+        extract["cpu_s"]["product"] / http["cpu_s"]["harness"]
+        if extract and http and http["cpu_s"]["harness"]
         else None
     )
     out.append(
@@ -802,7 +867,7 @@ def checks(report: dict[str, Any]) -> list[Check]:
     )
     peak = report["pipeline_peak_rss_mib"]
     ratio(
-        "peak RSS of the tree (pipeline)",
+        "peak RSS of the product's process tree",
         peak,
         f"{peak:.0f} MiB",
         f"< {PEAK_RSS_MAX_MIB:.0f} MiB",
@@ -851,10 +916,10 @@ def format_report(report: dict[str, Any]) -> str:
                 f"{stage['records']:,}",
                 f"{stage['records_per_s']:,.0f}",
                 f"{stage['peak_rss_mib']:.0f}",
-                "/".join(f"{cpu.get(g, 0):.0f}" for g in ("bench", "simulator", "other")),
+                "/".join(f"{cpu.get(g, 0):.0f}" for g in GROUPS),
             ]
         )
-    header = ["stage", "seconds", "records", "records/s", "peak RSS MiB", "CPU s bench/sim/dbt"]
+    header = ["stage", "seconds", "records", "records/s", "peak RSS MiB", "CPU s harness/sim/product"]
     lines = [
         f"Bench at scale {report['scale']} (seed {report['seed']}, as of {report['as_of']}), "
         f"{report['started']}, {report['machine']['cpus']} CPUs:",
@@ -938,25 +1003,15 @@ class Bench:
         the baseline would be measured against a warmer server than the product.
         """
         recorder, pages_dir = self.recorder, self.run_dir / "pages"
-        with recorder.stage("simulator_start", "simulator start", "-"):
+        with recorder.stage("simulator_start", "simulator start", "-", measured=("simulator",)):
             simulator = self.simulator(DEFAULT_AS_OF)
         try:
-            jobs = all_jobs(simulator, self.sources, self.read_timeout_s)
-            with recorder.stage(
-                "extract_load", "extract + load (extract_streams, RawStore)", "fetched"
-            ) as out:
-                if profile:
-                    with StackSampler() as profiler:
-                        results = run_extraction(self.warehouse, jobs)
-                    out["profile"] = profiler.summary()
-                else:
-                    results = run_extraction(self.warehouse, jobs)
-                out.update(_extraction_detail(results))
+            self.extract("extract_load", "extract + load (extract_streams, RawStore)", simulator, profile)
         finally:
             simulator.stop()
         simulator = self.simulator(DEFAULT_AS_OF)
         try:
-            jobs = all_jobs(simulator, self.sources, self.read_timeout_s)
+            jobs = all_jobs(simulator.endpoints, self.sources, self.read_timeout_s)
             with recorder.stage(
                 "baseline_http", "baseline (a): HTTP + JSON, nothing landed", "fetched"
             ) as out:
@@ -981,9 +1036,24 @@ class Bench:
             shutil.rmtree(pages_dir, ignore_errors=True)
             (self.run_dir / "pages.duckdb").unlink(missing_ok=True)
 
+    def extract(self, name: str, label: str, simulator: SimulatorProcess, profile: bool = False) -> None:
+        """The product's extraction in a child process; the stage is the child's own start to end."""
+        self.echo(f"{label} ...")
+        endpoints = self.run_dir / "endpoints.json"
+        endpoints.write_text(json.dumps(simulator.endpoints))
+        args = ["--warehouse", str(self.warehouse), "--endpoints", str(endpoints)]
+        args += ["--read-timeout", str(self.read_timeout_s or 0)] + (["--profile"] if profile else [])
+        done = in_child("extract", args, self.log, self.run_dir / f"{name}.json")
+        endpoints.unlink()
+        detail = done["detail"]
+        self.recorder.add(
+            name, label, done["started"], done["finished"], detail["records"], "fetched", detail
+        )
+
     def pipeline(self, prefix: str = "", label: str = "") -> PipelineRun:
         self.echo(f"{label}pipeline (dbt, quality gates, publication) through Dagster; log: {self.log}")
-        run = run_pipeline(self.warehouse, self.log)
+        args = ["--warehouse", str(self.warehouse), "--log", str(self.log)]
+        run = PipelineRun(**in_child("pipeline", args, self.log, self.run_dir / f"{prefix}pipeline.json"))
         record_pipeline(self.recorder, run, prefix, label, raw_rows(self.warehouse))
         return run
 
@@ -1004,15 +1074,15 @@ class Bench:
         self.echo(f"incremental: the simulator one day later ({next_day}) ...")
         simulator = self.simulator(next_day)
         try:
-            with self.recorder.stage("incr_extract_load", "incremental: extract + load", "fetched") as out:
-                jobs = all_jobs(simulator, self.sources, self.read_timeout_s)
-                out.update(_extraction_detail(run_extraction(self.warehouse, jobs)))
+            self.extract("incr_extract_load", "incremental: extract + load", simulator)
         finally:
             simulator.stop()
         return self.pipeline("incr_", "incremental: ")
 
     def definitions_load(self, runs: int) -> dict[str, Any]:
-        with self.recorder.stage("definitions_load", "definitions load (fresh interpreter)", "assets") as out:
+        with self.recorder.stage(
+            "definitions_load", "definitions load (fresh interpreter)", "assets", measured=("product",)
+        ) as out:
             definitions = measure_definitions_load(runs)
             out["records"] = definitions["assets"]
             out.update(definitions)
@@ -1051,6 +1121,11 @@ class Bench:
             "failed_checks": full.failed_checks,
             "stages": {name: _stage_dict(stage) for name, stage in stages.items()},
             "pipeline_peak_rss_mib": peak,
+            "memory_measured": MEMORY_MEASURED,
+            "peak_rss_by_group_mib": {
+                group: max(stage.peak_rss_by_group_mib.get(group, 0.0) for stage in stages.values())
+                for group in GROUPS
+            },
             "peak_vs_s": peak / at_s if at_s else None,
             "peak_at_s_from": s_file,
             "incremental_ratio": incremental_ratio,
@@ -1126,7 +1201,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="sample the extraction threads' stacks (where the time goes)"
     )
+    # The bench's own child processes (one per product stage); not for use by hand.
+    parser.add_argument("--worker", choices=("extract", "pipeline"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--endpoints", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--log", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker == "extract":
+        endpoints = json.loads(args.endpoints.read_text())
+        done = worker_extract(args.warehouse, endpoints, args.read_timeout or None, args.profile)
+        args.worker_out.write_text(json.dumps(done, default=str))
+        return 0
+    if args.worker == "pipeline":
+        args.worker_out.write_text(json.dumps(worker_pipeline(args.warehouse, args.log), default=str))
+        return 0
     out_dir = args.out or warehouse_path().resolve().parent / "bench"
     report, path = run_bench(
         args.scale,

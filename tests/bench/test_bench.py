@@ -42,7 +42,7 @@ TARGETS = (
     "extraction throughput / baseline (b) DuckDB read_json",
     "extraction client CPU / baseline (a) client CPU",
     "dbt build with tests, seconds",
-    "peak RSS of the tree (pipeline)",
+    "peak RSS of the product's process tree",
     "peak RSS / peak RSS at s",
     "incremental run / full run",
     "definitions load (import + asset graph)",

@@ -104,6 +104,8 @@ PEAK_RSS_MAX_MIB = 1024.0
 PEAK_GROWTH_MAX = 1.5
 INCREMENTAL_MAX = 0.10
 DEFINITIONS_LOAD_MAX_S = 5.0
+# The largest response body baseline (b) reads as one JSON document.
+MAX_BODY_BYTES = 1 << 30
 # What the peak figures measure; a report measured otherwise is not compared with (l against s).
 MEMORY_MEASURED = "product tree: a child process per stage and its dbt subprocesses"
 
@@ -565,7 +567,8 @@ def run_duckdb_baseline(pages_dir: Path, database: Path, jobs: Sequence[StreamJo
             started = time.perf_counter()
             con.execute(
                 f"create or replace table {table} as select {record} as _payload "
-                f"from read_json_objects('{files}', format = 'auto')"
+                # One saved body can be one record set: the 360 report at l is a 25 MB document.
+                f"from read_json_objects('{files}', format = 'auto', maximum_object_size = {MAX_BODY_BYTES})"
             )
             seconds[name] = time.perf_counter() - started
             rows[name] = con.execute(f"select count(*) from {table}").fetchone()[0]

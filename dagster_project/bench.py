@@ -55,12 +55,12 @@ import requests
 from connectors.core.http import HttpClient
 from connectors.core.source import Source
 from connectors.core.streams import ReadContext
-from connectors.embedded import SimulatorProcess
+from connectors.embedded import SimulatorProcess, configured_settings
 from connectors.landing.database import connect
 from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, StreamResult, extract_streams
 from connectors.landing.tables import RAW_SCHEMA, raw_table_name
-from connectors.settings import SourceSettings, settings_from_simulator, warehouse_path
+from connectors.settings import SourceSettings, warehouse_path
 from connectors.simulator.org import DEFAULT_AS_OF_ISO
 from dagster_project.demo import QUIET_CONSOLE, format_table
 from dagster_project.jobs import pipeline_job, raw_selection
@@ -415,16 +415,11 @@ def with_read_timeout(source: Source, read_timeout_s: float | None) -> Source:
 
 
 def all_jobs(
-    endpoints: Mapping[str, Any], sources: Mapping[str, Source], read_timeout_s: float | None
+    settings: Mapping[str, SourceSettings], sources: Mapping[str, Source], read_timeout_s: float | None
 ) -> list[StreamJob]:
-    """Every stream of every source, in registry order: what `extract_raw` runs on a full materialize.
-    `endpoints`: the simulator's startup line (`SimulatorProcess.endpoints`)."""
+    """Every stream of every source, in registry order: what `extract_raw` runs on a full materialize."""
     return [
-        StreamJob(
-            with_read_timeout(source, read_timeout_s),
-            settings_from_simulator(name, endpoints[name], source.secret_keys),
-            stream.name,
-        )
+        StreamJob(with_read_timeout(source, read_timeout_s), settings[name], stream.name)
         for name, source in sources.items()
         for stream in source.streams
     ]
@@ -751,13 +746,12 @@ def measure_definitions_load(runs: int = DEFINITIONS_LOAD_RUNS) -> dict[str, Any
 # --- the product's stages, each in a fresh child process ------------------------------------------------
 
 
-def worker_extract(
-    warehouse: Path, endpoints: Mapping[str, Any], read_timeout_s: float | None, profile: bool
-) -> dict[str, Any]:
-    """In the child: extract every stream into `warehouse`; its own start and end, and the detail."""
+def worker_extract(warehouse: Path, read_timeout_s: float | None, profile: bool) -> dict[str, Any]:
+    """In the child: extract every stream into `warehouse`, configured as any deployment is, from
+    `DCW_<SOURCE>_*`; its own start and end, and the detail."""
     from connectors.sources import SOURCES
 
-    jobs = all_jobs(endpoints, SOURCES, read_timeout_s)
+    jobs = all_jobs(configured_settings(SOURCES), SOURCES, read_timeout_s)
     started = time.time()
     if profile:
         with StackSampler() as profiler:
@@ -773,8 +767,11 @@ def worker_pipeline(warehouse: Path, log: Path) -> dict[str, Any]:
     return asdict(run_pipeline(warehouse, log))
 
 
-def in_child(worker: str, args: Sequence[str], log: Path, out: Path) -> dict[str, Any]:
-    """Run `python -m dagster_project.bench --worker <worker>` and read what it wrote to `out`."""
+def in_child(
+    worker: str, args: Sequence[str], log: Path, out: Path, env: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Run `python -m dagster_project.bench --worker <worker>` (with `env` added to the environment)
+    and read what it wrote to `out`."""
     with log.open("a") as output:
         done = subprocess.run(
             [
@@ -789,6 +786,7 @@ def in_child(worker: str, args: Sequence[str], log: Path, out: Path) -> dict[str
             ],
             stdout=output,
             stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
             check=False,
         )
     if done.returncode != 0:
@@ -1020,7 +1018,8 @@ class Bench:
             simulator.stop()
         simulator = self.simulator(DEFAULT_AS_OF)
         try:
-            jobs = all_jobs(simulator.endpoints, self.sources, self.read_timeout_s)
+            settings = {name: simulator.settings(name) for name in self.sources}
+            jobs = all_jobs(settings, self.sources, self.read_timeout_s)
             with recorder.stage(
                 "baseline_http", "baseline (a): HTTP + JSON, nothing landed", "fetched"
             ) as out:
@@ -1048,12 +1047,10 @@ class Bench:
     def extract(self, name: str, label: str, simulator: SimulatorProcess, profile: bool = False) -> None:
         """The product's extraction in a child process; the stage is the child's own start to end."""
         self.echo(f"{label} ...")
-        endpoints = self.run_dir / "endpoints.json"
-        endpoints.write_text(json.dumps(simulator.endpoints))
-        args = ["--warehouse", str(self.warehouse), "--endpoints", str(endpoints)]
-        args += ["--read-timeout", str(self.read_timeout_s or 0)] + (["--profile"] if profile else [])
-        done = in_child("extract", args, self.log, self.run_dir / f"{name}.json")
-        endpoints.unlink()
+        args = ["--warehouse", str(self.warehouse), "--read-timeout", str(self.read_timeout_s or 0)]
+        args += ["--profile"] if profile else []
+        # The simulator's endpoints as DCW_<SOURCE>_* variables: how a real service is configured too.
+        done = in_child("extract", args, self.log, self.run_dir / f"{name}.json", simulator.environment())
         detail = done["detail"]
         self.recorder.add(
             name, label, done["started"], done["finished"], detail["records"], "fetched", detail
@@ -1214,12 +1211,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--worker", choices=("extract", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--endpoints", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--log", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker == "extract":
-        endpoints = json.loads(args.endpoints.read_text())
-        done = worker_extract(args.warehouse, endpoints, args.read_timeout or None, args.profile)
+        done = worker_extract(args.warehouse, args.read_timeout or None, args.profile)
         args.worker_out.write_text(json.dumps(done, default=str))
         return 0
     if args.worker == "pipeline":

@@ -276,8 +276,8 @@ class RawStore:
         con = self._con
         con.begin()
         try:
-            counts = [self._land_one(con, item) for item in group]
-            self._account(con, group, counts)
+            inserted = [self._land_one(con, item) for item in group]
+            self._account(con, group, inserted)
             con.commit()
         except BaseException as exc:
             con.rollback()
@@ -292,8 +292,8 @@ class RawStore:
             if not isinstance(exc, Exception):
                 raise
             return
-        for item, (inserted, _) in zip(group, counts, strict=True):
-            item.landed.set_result(inserted)
+        for item, count in zip(group, inserted, strict=True):
+            item.landed.set_result(count)
 
     def _refuse_after_failure(self, item: PageToLand) -> bool:
         """A page behind a failed page of its batch is not landed: its cursor would skip the gap."""
@@ -302,7 +302,7 @@ class RawStore:
             item.landed.set_exception(failure)
         return failure is not None
 
-    def _land_one(self, con: duckdb.DuckDBPyConnection, item: PageToLand) -> tuple[int, datetime]:
+    def _land_one(self, con: duckdb.DuckDBPyConnection, item: PageToLand) -> int:
         table = raw_table(item.source, item.stream)
         extracted_at = now_utc()
         inserted = self._insert_versions(
@@ -311,16 +311,13 @@ class RawStore:
         self._insert_rejects(
             con, item.source, item.stream, item.batch_id, item.page.rejects, item.request, extracted_at
         )
-        return inserted, extracted_at
+        return inserted
 
-    def _account(
-        self, con: duckdb.DuckDBPyConnection, group: list[PageToLand], counts: list[tuple[int, datetime]]
-    ) -> None:
+    def _account(self, con: duckdb.DuckDBPyConnection, group: list[PageToLand], inserted: list[int]) -> None:
         """One ledger update and one cursor move per batch in the group: its totals, its last checkpoint."""
         totals: dict[str, _BatchTotals] = {}
-        for item, (inserted, _) in zip(group, counts, strict=True):
-            batch = totals.setdefault(item.batch_id, _BatchTotals(item.source, item.stream))
-            batch.add(item, inserted)
+        for item, count in zip(group, inserted, strict=True):
+            totals.setdefault(item.batch_id, _BatchTotals(item.source, item.stream)).add(item, count)
         for batch_id, t in totals.items():
             if t.checkpoint is not None:
                 self._upsert_state(con, t.source, t.stream, t.checkpoint, batch_id, reconciled=None)

@@ -108,6 +108,10 @@ DEFINITIONS_LOAD_MAX_S = 5.0
 DUCKDB_MAX_OBJECT_BYTES = 16 << 20
 # What the peak figures measure; a report measured otherwise is not compared with (l against s).
 MEMORY_MEASURED = "product tree: a child process per stage and its dbt subprocesses"
+# Each finished stage, written as it finishes, in the run's scratch folder (what `--resume` reads).
+STAGES_FILE = "stages.json"
+# The run's scale and seed, written when it starts: a run is resumed at its own scale only.
+RUN_FILE = "run.json"
 
 
 # --- the process tree, from /proc ----------------------------------------------------------------------
@@ -348,10 +352,26 @@ class Stage:
 class Recorder:
     """Times stages and attaches each one's memory and CPU from the sampler."""
 
-    def __init__(self, sampler: TreeSampler, echo: Callable[[str], None] = print) -> None:
+    def __init__(self, sampler: TreeSampler, saved: Path, echo: Callable[[str], None] = print) -> None:
         self.sampler = sampler
-        self.stages: dict[str, Stage] = {}
+        self.saved = saved
+        self.stages: dict[str, Stage] = (
+            {name: Stage(**fields) for name, fields in json.loads(saved.read_text()).items()}
+            if saved.exists()
+            else {}
+        )
         self.echo = echo
+
+    def done(self, name: str) -> bool:
+        """Whether `name` finished in this run or in the run being resumed (then it is not run again)."""
+        if name in self.stages:
+            self.echo(f"{self.stages[name].label}: recorded before ({self.stages[name].seconds:.1f}s), kept")
+            return True
+        return False
+
+    def save(self) -> None:
+        """Every finished stage, on disk as soon as it finishes: a long run that stops can resume."""
+        self.saved.write_text(json.dumps({n: asdict(s) for n, s in self.stages.items()}, indent=1) + "\n")
 
     def add(
         self,
@@ -380,6 +400,7 @@ class Recorder:
             detail=detail or {},
         )
         self.stages[name] = stage
+        self.save()
         self.echo(
             f"  {label}: {stage.seconds:.1f}s, {records:,} records ({counts}), "
             f"peak RSS {stage.peak_rss_mib:.0f} MiB",
@@ -529,12 +550,12 @@ def run_http_baseline(jobs: Sequence[StreamJob], pages_dir: Path) -> tuple[HttpB
     return baseline, writer
 
 
-def records_at(job: StreamJob) -> str | None:
+def records_at(source: Source, stream: str) -> str | None:
     """The JSON path of the records in one saved body of the stream; None: the body is the records."""
-    name = f"{job.source.name}/{job.stream}"
+    name = f"{source.name}/{stream}"
     if name in RECORDS_AT:
         return RECORDS_AT[name]
-    located = job.source.stream(job.stream).records_at
+    located = source.stream(stream).records_at
     return f"$.{located}" if isinstance(located, str) else None
 
 
@@ -545,27 +566,31 @@ def object_size_option(directory: Path) -> str:
     return "" if largest < DUCKDB_MAX_OBJECT_BYTES else f", maximum_object_size = {2 * largest}"
 
 
-def run_duckdb_baseline(pages_dir: Path, database: Path, jobs: Sequence[StreamJob]) -> dict[str, Any]:
+def run_duckdb_baseline(
+    pages_dir: Path, database: Path, streams: Sequence[tuple[Source, str]]
+) -> dict[str, Any]:
     """Baseline (b): DuckDB's JSON reader lands the saved bodies, one JSON row per record per stream.
 
     The rows have the raw layer's payload shape (the record as JSON), so the comparison is with what
     landing costs when nothing but DuckDB touches the bytes. (`read_json_objects` rather than a typed
     `read_json`: the raw layer keeps JSON, and inferring one schema over thousands of files with
-    `union_by_name` runs out of memory at scale m.)
+    `union_by_name` runs out of memory at scale m.) DuckDB runs with its own defaults, not the
+    product's `DCW_DUCKDB_MEMORY_LIMIT`: at l a 25 MB report body needs buffers past 300 MB, and this
+    is a speed reference whose memory is the harness's, reported apart from the product's.
     """
     rows: dict[str, int] = {}
     seconds: dict[str, float] = {}
-    with connect(database) as con:
-        for job in jobs:
-            name = f"{job.source.name}/{job.stream}"
+    with duckdb.connect(str(database)) as con:
+        for source, stream in streams:
+            name = f"{source.name}/{stream}"
             directory = pages_dir / name.replace("/", "__")
             if not any(directory.glob("*.json")):
                 rows[name], seconds[name] = 0, 0.0
                 continue
             files = f"{directory}/*.json"
-            path = records_at(job)
+            path = records_at(source, stream)
             record = f"unnest(json_extract(json, '{path}')::json[])" if path else "json"
-            table = raw_table_name(job.source.name, job.stream)
+            table = raw_table_name(source.name, stream)
             started = time.perf_counter()
             con.execute(
                 f"create or replace table {table} as select {record} as _payload "
@@ -574,6 +599,19 @@ def run_duckdb_baseline(pages_dir: Path, database: Path, jobs: Sequence[StreamJo
             seconds[name] = time.perf_counter() - started
             rows[name] = con.execute(f"select count(*) from {table}").fetchone()[0]
     return {"rows": rows, "seconds_per_stream": {k: round(v, 3) for k, v in seconds.items()}}
+
+
+def drop_models(warehouse: Path) -> None:
+    """Leave the warehouse as extraction leaves it, so that the full run builds every model from raw:
+    a resumed run may hold models from its first attempt, and dbt would then build them incrementally."""
+    with connect(warehouse) as con:
+        schemas = con.execute(
+            "select schema_name from information_schema.schemata "
+            "where catalog_name = current_database() and schema_name not in (?, 'main')",
+            [RAW_SCHEMA],
+        ).fetchall()
+        for (schema,) in schemas:
+            con.execute(f'drop schema "{schema}" cascade')
 
 
 def raw_rows(warehouse: Path) -> int:
@@ -851,8 +889,8 @@ def checks(report: dict[str, Any]) -> list[Check]:
     # Against the simulator both reads wait for the same server (one core at most); what the extraction
     # itself costs shows in this process's CPU, and that is what would limit it against a fast service.
     client_cpu = (
-        extract["cpu_s"]["product"] / http["cpu_s"]["harness"]
-        if extract and http and http["cpu_s"]["harness"]
+        extract["cpu_s"].get("product", 0.0) / http["cpu_s"]["harness"]
+        if extract and http and http["cpu_s"].get("harness")
         else None
     )
     out.append(
@@ -979,6 +1017,7 @@ class Bench:
         out_dir: Path,
         *,
         read_timeout_s: float | None = READ_TIMEOUT_S,
+        resume: Path | None = None,
         echo: Callable[[str], None] = print,
     ) -> None:
         from connectors.sources import SOURCES
@@ -988,13 +1027,24 @@ class Bench:
         self.read_timeout_s = read_timeout_s
         self.started = datetime.now(UTC)
         self.out_dir = out_dir
-        self.stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
-        self.run_dir = out_dir / self.stamp
-        self.run_dir.mkdir(parents=True, exist_ok=False)
+        if resume is None:
+            self.stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
+            self.run_dir = out_dir / self.stamp
+            self.run_dir.mkdir(parents=True, exist_ok=False)
+            (self.run_dir / RUN_FILE).write_text(json.dumps({"scale": scale, "seed": SEED}) + "\n")
+        else:
+            self.stamp, self.run_dir = resume.name, resume
+            if not (resume / RUN_FILE).exists():
+                raise SystemExit(f"{resume} is not a bench run folder (no {RUN_FILE}): nothing to resume")
+            begun = json.loads((resume / RUN_FILE).read_text())
+            if begun["scale"] != scale:
+                raise SystemExit(
+                    f"{resume} is a run at scale {begun['scale']}; resume it with --scale {begun['scale']}"
+                )
         self.warehouse = self.run_dir / "warehouse.duckdb"
         self.log = self.run_dir / "pipeline.log"
         self.sampler = TreeSampler()
-        self.recorder = Recorder(self.sampler, echo)
+        self.recorder = Recorder(self.sampler, self.run_dir / STAGES_FILE, echo)
         self.echo = echo
 
     def simulator(self, as_of: date) -> SimulatorProcess:
@@ -1010,36 +1060,40 @@ class Bench:
         the baseline would be measured against a warmer server than the product.
         """
         recorder, pages_dir = self.recorder, self.run_dir / "pages"
-        with recorder.stage("simulator_start", "simulator start", "-", measured=("simulator",)):
+        if not recorder.done("extract_load"):
+            with recorder.stage("simulator_start", "simulator start", "-", measured=("simulator",)):
+                simulator = self.simulator(DEFAULT_AS_OF)
+            try:
+                self.extract("extract_load", "extract + load (extract_streams, RawStore)", simulator, profile)
+            finally:
+                simulator.stop()
+        if not recorder.done("baseline_http"):
             simulator = self.simulator(DEFAULT_AS_OF)
-        try:
-            self.extract("extract_load", "extract + load (extract_streams, RawStore)", simulator, profile)
-        finally:
-            simulator.stop()
-        simulator = self.simulator(DEFAULT_AS_OF)
-        try:
-            settings = {name: simulator.settings(name) for name in self.sources}
-            jobs = all_jobs(settings, self.sources, self.read_timeout_s)
+            try:
+                settings = {name: simulator.settings(name) for name in self.sources}
+                jobs = all_jobs(settings, self.sources, self.read_timeout_s)
+                with recorder.stage(
+                    "baseline_http", "baseline (a): HTTP + JSON, nothing landed", "fetched"
+                ) as out:
+                    http, writer = run_http_baseline(jobs, pages_dir)
+                    out["records"] = sum(http.records.values())
+                    out.update(
+                        pages=sum(http.pages.values()),
+                        records_per_stream=http.records,
+                        saved_files=writer.files,
+                        saved_bytes=writer.bytes,
+                        readers_waited_for_writer_s=round(writer.waited_s, 3),
+                    )
+            finally:
+                simulator.stop()
+        if not recorder.done("baseline_duckdb"):
+            streams = [(source, stream.name) for source in self.sources.values() for stream in source.streams]
             with recorder.stage(
-                "baseline_http", "baseline (a): HTTP + JSON, nothing landed", "fetched"
+                "baseline_duckdb", "baseline (b): DuckDB read_json of the saved pages", "rows landed"
             ) as out:
-                http, writer = run_http_baseline(jobs, pages_dir)
-                out["records"] = sum(http.records.values())
-                out.update(
-                    pages=sum(http.pages.values()),
-                    records_per_stream=http.records,
-                    saved_files=writer.files,
-                    saved_bytes=writer.bytes,
-                    readers_waited_for_writer_s=round(writer.waited_s, 3),
-                )
-        finally:
-            simulator.stop()
-        with recorder.stage(
-            "baseline_duckdb", "baseline (b): DuckDB read_json of the saved pages", "rows landed"
-        ) as out:
-            local = run_duckdb_baseline(pages_dir, self.run_dir / "pages.duckdb", jobs)
-            out["records"] = sum(local["rows"].values())
-            out.update(local)
+                local = run_duckdb_baseline(pages_dir, self.run_dir / "pages.duckdb", streams)
+                out["records"] = sum(local["rows"].values())
+                out.update(local)
         if not keep_pages:
             shutil.rmtree(pages_dir, ignore_errors=True)
             (self.run_dir / "pages.duckdb").unlink(missing_ok=True)
@@ -1057,9 +1111,14 @@ class Bench:
         )
 
     def pipeline(self, prefix: str = "", label: str = "") -> PipelineRun:
+        out = self.run_dir / f"{prefix}pipeline.json"
+        if self.recorder.done(f"{prefix}pipeline"):
+            return PipelineRun(**json.loads(out.read_text()))
+        if not prefix:
+            drop_models(self.warehouse)
         self.echo(f"{label}pipeline (dbt, quality gates, publication) through Dagster; log: {self.log}")
         args = ["--warehouse", str(self.warehouse), "--log", str(self.log)]
-        run = PipelineRun(**in_child("pipeline", args, self.log, self.run_dir / f"{prefix}pipeline.json"))
+        run = PipelineRun(**in_child("pipeline", args, self.log, out))
         record_pipeline(self.recorder, run, prefix, label, raw_rows(self.warehouse))
         return run
 
@@ -1077,12 +1136,13 @@ class Bench:
         """The next day: the simulator restarted one day later, extraction and pipeline on the same
         warehouse (cursors committed, dbt models as they are)."""
         next_day = DEFAULT_AS_OF + timedelta(days=1)
-        self.echo(f"incremental: the simulator one day later ({next_day}) ...")
-        simulator = self.simulator(next_day)
-        try:
-            self.extract("incr_extract_load", "incremental: extract + load", simulator)
-        finally:
-            simulator.stop()
+        if not self.recorder.done("incr_extract_load"):
+            self.echo(f"incremental: the simulator one day later ({next_day}) ...")
+            simulator = self.simulator(next_day)
+            try:
+                self.extract("incr_extract_load", "incremental: extract + load", simulator)
+            finally:
+                simulator.stop()
         return self.pipeline("incr_", "incremental: ")
 
     def definitions_load(self, runs: int) -> dict[str, Any]:
@@ -1151,10 +1211,12 @@ def run_bench(
     read_timeout_s: float | None = READ_TIMEOUT_S,
     definitions_runs: int = DEFINITIONS_LOAD_RUNS,
     profile: bool = False,
+    resume: Path | None = None,
     echo: Callable[[str], None] = print,
 ) -> tuple[dict[str, Any], Path]:
-    """Run every stage at `scale`; return the report and the path of its JSON file."""
-    bench = Bench(scale, out_dir, read_timeout_s=read_timeout_s, echo=echo)
+    """Run every stage at `scale` (of a stopped run in `resume`, those that did not finish); return the
+    report and the path of its JSON file."""
+    bench = Bench(scale, out_dir, read_timeout_s=read_timeout_s, resume=resume, echo=echo)
     echo(
         f"Bench at scale {scale} in {bench.run_dir}: process tree sampled every {SAMPLE_INTERVAL_S}s, "
         + (f"read timeout {read_timeout_s:.0f}s (the product: 60s)" if read_timeout_s else "product timeouts")
@@ -1207,6 +1269,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="sample the extraction threads' stacks (where the time goes)"
     )
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        metavar="RUN_DIR",
+        help="finish a run that stopped (data/bench/<timestamp>): its finished stages are kept, "
+        "the warehouse is reused, and the rest runs (use the same --scale)",
+    )
     # The bench's own child processes (one per product stage); not for use by hand.
     parser.add_argument("--worker", choices=("extract", "pipeline"), help=argparse.SUPPRESS)
     parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
@@ -1229,6 +1298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         read_timeout_s=args.read_timeout or None,
         definitions_runs=max(1, args.definitions_runs),
         profile=args.profile,
+        resume=args.resume,
     )
     print()
     print(format_report(report))

@@ -112,3 +112,42 @@ def test_the_table_and_the_targets_are_printed(bench):
     for name in TARGETS:
         assert name in stdout
     assert "Every figure:" in stdout
+
+
+@pytest.mark.slow
+def test_a_stopped_run_resumes_without_repeating_its_finished_stages(bench):
+    """A run at l takes most of an hour; one that stops late must not start over."""
+    report, _ = bench
+    run_dir = Path(report["run_dir"])
+    saved = json.loads((run_dir / "stages.json").read_text())
+    assert set(STAGES) - {"full_run", "incr_run"} <= set(saved)
+    # As if the run had stopped during the incremental pipeline: its steps never finished.
+    stopped = {
+        name: stage for name, stage in saved.items() if not name.startswith("incr_") or "extract" in name
+    }
+    (run_dir / "stages.json").write_text(json.dumps(stopped))
+    done = subprocess.run(
+        [sys.executable, *COMMAND, "--out", str(run_dir.parent), "--resume", str(run_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "extract + load (extract_streams, RawStore): recorded before" in done.stdout
+    resumed = json.loads((run_dir.parent / f"{run_dir.name}.json").read_text())
+    for name in ("extract_load", "baseline_http", "baseline_duckdb", "pipeline", "incr_extract_load"):
+        assert resumed["stages"][name]["started_at"] == saved[name]["started_at"], name
+    rerun = resumed["stages"]["incr_pipeline"]
+    assert rerun["started_at"] > saved["incr_pipeline"]["finished_at"] and rerun["seconds"] > 0
+    assert resumed["incremental_ratio"] > 0 and resumed["success"]
+
+
+def test_a_run_resumes_only_at_its_own_scale(tmp_path):
+    from dagster_project.bench import RUN_FILE, Bench
+
+    with pytest.raises(SystemExit, match="not a bench run folder"):
+        Bench("s", tmp_path, resume=tmp_path)
+    (tmp_path / RUN_FILE).write_text(json.dumps({"scale": "l", "seed": 42}))
+    with pytest.raises(SystemExit, match="resume it with --scale l"):
+        Bench("s", tmp_path, resume=tmp_path)

@@ -1,8 +1,11 @@
 {#-
     The latest landed version of each key of a raw table: raw is append-only history, staging is
-    one row per entity. The window ranks the narrow (key, landing, hash) triples only and the payloads
-    join back afterwards: ranking whole rows would sort every JSON payload, which at scale is the
-    largest thing in memory. A window in a subquery (not QUALIFY), so that every engine runs it.
+    one row per entity. The window ranks the narrow (key, landing, hash) triples only, and the rows it
+    ranks below first (the superseded versions, few: most keys have one) are then removed from raw by an
+    anti-join. Ranking whole rows would sort every JSON payload; joining the winners back would build a
+    hash table of every key and push every payload through it, which at scale l spilled (37 s for the
+    GL's 7.4 million rows under the 300 MB limit; 11 s this way). A window in a subquery (not QUALIFY)
+    and NOT EXISTS, so that every engine runs it.
 
     Staging models are incremental: raw is append-only and a key's newest version is its newest
     landing, so the rows landed since the model's last build hold every key that changed, each with its
@@ -16,8 +19,8 @@
     {%- endset -%}
     select raw_versions.*
     from {{ relation }} as raw_versions
-    inner join (
-        select _key, _extracted_at, _record_hash
+    where not exists (
+        select 1
         from (
             select
                 _key,
@@ -28,13 +31,13 @@
             {%- if since %}
             where _extracted_at > {{ since }}
             {%- endif %}
-        ) as ranked
-        where _version_rank = 1
-    ) as latest
-        on raw_versions._key = latest._key
-        and raw_versions._extracted_at = latest._extracted_at
-        and raw_versions._record_hash = latest._record_hash
+        ) as superseded
+        where superseded._version_rank > 1
+            and superseded._key = raw_versions._key
+            and superseded._extracted_at = raw_versions._extracted_at
+            and superseded._record_hash = raw_versions._record_hash
+    )
     {%- if since %}
-    where raw_versions._extracted_at > {{ since }}
+        and raw_versions._extracted_at > {{ since }}
     {%- endif %}
 {%- endmacro %}

@@ -22,6 +22,9 @@ product: the child and dbt), sampled from /proc every 0.2 s; CPU seconds are spl
 harness, the simulator and the product, which says whether a stage waited or computed. It writes
 `data/bench/<timestamp>.json` with every figure and prints a table with the issue's targets, marked
 pass or fail. Timings are wall-clock on a shared machine: compare runs, not single digits.
+
+Each stage is saved to the scratch folder's `stages.json` as it finishes, so that a run that stops (l takes
+about 75 minutes) is finished with `--resume data/bench/<timestamp>`, not started over.
 """
 
 from __future__ import annotations

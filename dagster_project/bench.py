@@ -438,14 +438,18 @@ def with_read_timeout(source: Source, read_timeout_s: float | None) -> Source:
     return replace(source, client=client)
 
 
+def every_stream(sources: Mapping[str, Source]) -> list[tuple[Source, str]]:
+    """Every stream of every source, in registry order: what `extract_raw` runs on a full materialize."""
+    return [(source, stream.name) for source in sources.values() for stream in source.streams]
+
+
 def all_jobs(
     settings: Mapping[str, SourceSettings], sources: Mapping[str, Source], read_timeout_s: float | None
 ) -> list[StreamJob]:
-    """Every stream of every source, in registry order: what `extract_raw` runs on a full materialize."""
+    """A job for each of `every_stream`, its client waiting `read_timeout_s` for a page."""
     return [
-        StreamJob(with_read_timeout(source, read_timeout_s), settings[name], stream.name)
-        for name, source in sources.items()
-        for stream in source.streams
+        StreamJob(with_read_timeout(source, read_timeout_s), settings[source.name], stream)
+        for source, stream in every_stream(sources)
     ]
 
 
@@ -1090,11 +1094,12 @@ class Bench:
             finally:
                 simulator.stop()
         if not recorder.done("baseline_duckdb"):
-            streams = [(source, stream.name) for source in self.sources.values() for stream in source.streams]
             with recorder.stage(
                 "baseline_duckdb", "baseline (b): DuckDB read_json of the saved pages", "rows landed"
             ) as out:
-                local = run_duckdb_baseline(pages_dir, self.run_dir / "pages.duckdb", streams)
+                local = run_duckdb_baseline(
+                    pages_dir, self.run_dir / "pages.duckdb", every_stream(self.sources)
+                )
                 out["records"] = sum(local["rows"].values())
                 out.update(local)
         if not keep_pages:

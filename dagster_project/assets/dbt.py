@@ -16,6 +16,7 @@ from connectors.settings import (
     duckdb_settings,
 )
 from dagster_project.assets.raw import raw_asset_key
+from dagster_project.dbt_parse_cache import invocation_target_path, reusing_saved_parse, saved_parse_path
 from dagster_project.project import dbt_project
 from dagster_project.quality.validation import record_dbt_results
 from dagster_project.resources import Warehouse
@@ -45,10 +46,10 @@ class ConformedTranslator(WarehouseTranslator):
 
 
 @contextmanager
-def warehouse_for_dbt(path: str) -> Iterator[None]:
+def warehouse_for_dbt(path: str) -> Iterator[dict[str, str]]:
     """dbt runs from its own directory and reads the database path and DuckDB's bounds from the
     environment: hand it the warehouse resource's path, absolute, and the product's settings, for the
-    duration of the call."""
+    duration of the call. Yields them: they are what dbt's rendered profile depends on."""
     settings = duckdb_settings()
     wanted = {
         WAREHOUSE_PATH_ENV: str(Path(path).resolve()),
@@ -58,7 +59,7 @@ def warehouse_for_dbt(path: str) -> Iterator[None]:
     previous = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
     try:
-        yield
+        yield wanted
     finally:
         for name, value in previous.items():
             if value is None:
@@ -97,8 +98,15 @@ def _dbt(
     raise_on_error: bool,
 ) -> Iterator:
     """One dbt command, streamed; then every test's verdict goes to marts.quality_results beside GX's."""
-    with warehouse_for_dbt(warehouse.path):
-        invocation = dbt.cli([*args, *INDIRECT_SELECTION], context=context, raise_on_error=False)
+    project_dir = Path(dbt.project_dir)
+    target_path = invocation_target_path(project_dir, context.op.name, context.run.run_id)
+    with (
+        warehouse_for_dbt(warehouse.path) as profile_env,
+        reusing_saved_parse(saved_parse_path(project_dir, profile_env), target_path),
+    ):
+        invocation = dbt.cli(
+            [*args, *INDIRECT_SELECTION], context=context, raise_on_error=False, target_path=target_path
+        )
         yield from invocation.stream()
         if invocation.target_path.joinpath("run_results.json").exists():
             record_dbt_results(

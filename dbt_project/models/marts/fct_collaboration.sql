@@ -21,7 +21,7 @@ months as (
 served_in_periods as (
     select period_months.period_id, period_months.period_type, served.*
     from served
-    inner join months on served.resolved_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('served.resolved_date') }}
     inner join period_months on period_months.month_start_date = months.month_start_date
 ),
 

@@ -3,8 +3,8 @@ with
 
 bounds as (
     select
-        cast({{ dbt.date_trunc('month', 'min(posting_date)') }} as date) as first_month,
-        cast({{ dbt.date_trunc('month', 'max(posting_date)') }} as date) as last_month
+        {{ month_of('min(posting_date)') }} as first_month,
+        {{ month_of('max(posting_date)') }} as last_month
     from {{ ref('stg_erp__gl_entries') }}
 ),
 

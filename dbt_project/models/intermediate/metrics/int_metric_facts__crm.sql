@@ -17,7 +17,7 @@ closed_deals as (
     select deals.*, people.employee_id, people.department_id, months.month_start_date
     from {{ ref('stg_crm__deals') }} as deals
     inner join people on people.source_system = 'crm' and people.person_id = deals.owner_id
-    inner join months on deals.close_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('deals.close_date') }}
     where deals.is_closed
 ),
 
@@ -44,7 +44,7 @@ facts as (
         0, goals.target_amount
     from {{ ref('stg_crm__goal_targets') }} as goals
     inner join people on people.source_system = 'crm_user' and people.person_id = goals.assignee_user_id
-    inner join months on goals.period_start_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('goals.period_start_date') }}
     where not goals.is_archived
 
     union all
@@ -71,7 +71,7 @@ facts as (
         feedback.response_value, 1
     from {{ ref('stg_crm__feedback_submissions') }} as feedback
     inner join project_departments on project_departments.issue_key = feedback.implementation_project_key
-    inner join months on feedback.submitted_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('feedback.submitted_date') }}
     where feedback.survey_type = 'CSAT' and not feedback.is_archived
 )
 

@@ -43,7 +43,7 @@ actuals as (
         months.month_start_date,
         sum(gl_entries.amount) as actual_amount
     from gl_entries
-    inner join months on gl_entries.posting_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('gl_entries.posting_date') }}
     group by 1, 2, 3
 ),
 
@@ -54,7 +54,7 @@ facts as (
         case when corrected_entries.gl_entry_id is null then 1 else 0 end as numerator, 1 as denominator
     from gl_entries
     inner join posters on posters.email = lower(trim(gl_entries.posted_by_email))
-    inner join months on gl_entries.posting_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('gl_entries.posting_date') }}
     left join corrected_entries on corrected_entries.gl_entry_id = gl_entries.gl_entry_id
     where not gl_entries.is_reversal
 
@@ -65,7 +65,7 @@ facts as (
         'period_closes', closes.period_close_id,
         {{ dbt.datediff('closes.period_end_date', 'closes.closed_date', 'day') }}, 1
     from {{ ref('stg_erp__period_closes') }} as closes
-    inner join months on closes.closed_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('closes.closed_date') }}
     cross join finance_departments
     where closes.status = 'Closed' and not closes.is_deleted
 
@@ -90,7 +90,7 @@ facts as (
         {{ dbt.datediff('invoices.received_date', 'invoices.posted_date', 'day') }}, 1
     from {{ ref('stg_erp__purchase_invoices') }} as invoices
     inner join posters on posters.email = lower(trim(invoices.processed_by_email))
-    inner join months on invoices.posted_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('invoices.posted_date') }}
     where not invoices.is_deleted
 )
 

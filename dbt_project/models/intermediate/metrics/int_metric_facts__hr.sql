@@ -175,7 +175,7 @@ facts as (
         'jobs', jobs.job_id,
         {{ dbt.datediff('jobs.posted_date', 'jobs.filled_date', 'day') }}, 1
     from {{ ref('stg_hr__jobs') }} as jobs
-    inner join months on jobs.filled_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('jobs.filled_date') }}
     cross join hr_departments
     where jobs.job_status = 'Filled' and not jobs.is_deleted
 
@@ -189,8 +189,7 @@ facts as (
         1
     from employees
     inner join months
-        on {{ dbt.dateadd('day', '90', 'employees.hire_date') }}
-        between months.month_start_date and months.month_end_date
+        on months.month_start_date = {{ month_of(dbt.dateadd('day', '90', 'employees.hire_date')) }}
     cross join hr_departments
 
     union all
@@ -202,7 +201,7 @@ facts as (
     from {{ ref('stg_hr__training_records') }} as training
     -- the people the headcount counts: an employee whose HR record was rejected is in neither
     inner join employees on employees.employee_id = training.employee_id
-    inner join months on training.completed_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('training.completed_date') }}
     cross join hr_departments
     where not training.is_deleted
 

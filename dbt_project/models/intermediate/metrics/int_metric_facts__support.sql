@@ -17,7 +17,7 @@ months as (
 resolved_for_others as (
     select served.*, months.month_start_date
     from served
-    inner join months on served.resolved_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('served.resolved_date') }}
 ),
 
 employee_months as (

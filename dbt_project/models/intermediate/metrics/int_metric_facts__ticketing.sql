@@ -23,7 +23,7 @@ delivered as (
     select rd.*, assignees.employee_id, assignees.department_id, months.month_start_date
     from {{ ref('stg_ticketing__rd_issues') }} as rd
     inner join assignees on assignees.account_id = rd.assignee_account_id
-    inner join months on rd.resolved_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('rd.resolved_date') }}
     where rd.issue_type in ('Story', 'Bug') and rd.resolution = 'Done' and not rd.is_deleted
 ),
 
@@ -72,7 +72,7 @@ facts as (
         'implementation_projects', projects.issue_id,
         case when projects.go_live_date <= projects.due_date then 1 else 0 end, 1
     from projects
-    inner join months on projects.go_live_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('projects.go_live_date') }}
 
     union all
 
@@ -82,7 +82,7 @@ facts as (
         1, 0
     from {{ ref('stg_ticketing__customer_complaints') }} as complaints
     inner join projects on projects.issue_key = complaints.implementation_issue_key
-    inner join months on complaints.created_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('complaints.created_date') }}
     where not complaints.is_deleted
 
     union all
@@ -105,7 +105,7 @@ facts as (
         service_requests.first_response_sla_elapsed_hours, 1
     from service_requests
     inner join months
-        on service_requests.first_responded_date between months.month_start_date and months.month_end_date
+        on months.month_start_date = {{ month_of('service_requests.first_responded_date') }}
     where service_requests.family in ('hr', 'admin')
 
     union all
@@ -117,7 +117,7 @@ facts as (
         service_requests.first_response_sla_elapsed_hours, 1
     from service_requests
     inner join months
-        on service_requests.first_responded_date between months.month_start_date and months.month_end_date
+        on months.month_start_date = {{ month_of('service_requests.first_responded_date') }}
     where service_requests.issue_type = 'Incident'
 
     union all
@@ -127,7 +127,7 @@ facts as (
         'service_requests', service_requests.issue_id,
         case when service_requests.is_resolution_sla_breached then 0 else 1 end, 1
     from service_requests
-    inner join months on service_requests.resolved_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('service_requests.resolved_date') }}
 
     union all
 
@@ -137,7 +137,7 @@ facts as (
         'service_requests', service_requests.issue_id,
         service_requests.satisfaction_rating, 1
     from service_requests
-    inner join months on service_requests.resolved_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('service_requests.resolved_date') }}
     where service_requests.satisfaction_rating is not null
 
     union all
@@ -148,7 +148,7 @@ facts as (
         case when patrols.is_done then 1 else 0 end, 1
     from {{ ref('stg_ticketing__security_patrols') }} as patrols
     inner join assignees on assignees.account_id = patrols.assignee_account_id
-    inner join months on patrols.scheduled_date between months.month_start_date and months.month_end_date
+    inner join months on months.month_start_date = {{ month_of('patrols.scheduled_date') }}
     where patrols.status in ('Done', 'Missed') and not patrols.is_deleted
 )
 

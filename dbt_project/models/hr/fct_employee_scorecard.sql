@@ -47,9 +47,7 @@ indexed as (
 ),
 
 graded as (
-    {#- graded at 9 decimals: a sum of floats that is a band edge in exact arithmetic (59.99999999999999
-        for 60) must get that band's grade whatever order the engine summed in -#}
-    select indexed.*, {{ grade_for('round(indexed.employee_index, 9)') }} as grade
+    select indexed.*, {{ grade_for('indexed.employee_index') }} as grade
     from indexed
 ),
 
@@ -72,15 +70,19 @@ people_in_department_role as (
 ranked as (
     select
         graded.*,
-        rank() over (partition by graded.period_id, graded.role_id order by graded.employee_index desc)
-            as rank_in_role,
+        rank() over (
+            partition by graded.period_id, graded.role_id
+            order by {{ comparable_index('graded.employee_index') }} desc
+        ) as rank_in_role,
         people_in_role.employees_in_role,
         rank() over (
-            partition by graded.period_id, graded.department_id order by graded.employee_index desc
+            partition by graded.period_id, graded.department_id
+            order by {{ comparable_index('graded.employee_index') }} desc
         ) as rank_in_department,
         people_in_department.employees_in_department,
         rank() over (
-            partition by graded.period_id, graded.department_id, graded.role_id order by graded.employee_index desc
+            partition by graded.period_id, graded.department_id, graded.role_id
+            order by {{ comparable_index('graded.employee_index') }} desc
         ) as rank_in_department_role,
         people_in_department_role.employees_in_department_role
     from graded

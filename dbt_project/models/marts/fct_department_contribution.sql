@@ -54,9 +54,12 @@ ranked as (
         departments.family as department_family,
         departments.is_production,
         graded.grade,
-        rank() over (partition by graded.period_id order by graded.contribution_index desc) as rank_overall,
         rank() over (
-            partition by graded.period_id, departments.family order by graded.contribution_index desc
+            partition by graded.period_id order by {{ comparable_index('graded.contribution_index') }} desc
+        ) as rank_overall,
+        rank() over (
+            partition by graded.period_id, departments.family
+            order by {{ comparable_index('graded.contribution_index') }} desc
         ) as rank_in_family,
         lag(graded.contribution_index) over (
             partition by graded.department_id, graded.period_type order by graded.period_start_date

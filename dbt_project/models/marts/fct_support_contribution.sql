@@ -49,7 +49,9 @@ final as (
         pivoted.scheme_version,
         pivoted.support_index,
         {{ grade_for('pivoted.support_index') }} as grade,
-        rank() over (partition by pivoted.period_id order by pivoted.support_index desc) as rank_among_service,
+        rank() over (
+            partition by pivoted.period_id order by {{ comparable_index('pivoted.support_index') }} desc
+        ) as rank_among_service,
         pivoted.requests_resolved_for_others,
         pivoted.fte,
         pivoted.requests_per_fte,

@@ -145,3 +145,20 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
+
+{#- One hash of several columns (nulls included), for grouping by a combination cheaply. -#}
+{% macro combination_hash(columns) -%}
+    {{ return(adapter.dispatch('combination_hash')(columns)) }}
+{%- endmacro %}
+
+{% macro default__combination_hash(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.extend(["coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')", "'|'"]) -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(parts[:-1])) }}
+{%- endmacro %}
+
+{% macro duckdb__combination_hash(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}

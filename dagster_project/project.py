@@ -11,8 +11,8 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+from dagster_project.paths import DBT_PROJECT_DIR
+
 # The dbt installed beside this interpreter, so that an unactivated virtualenv works too.
 DBT_EXECUTABLE = (
     str(Path(sys.executable).with_name("dbt"))

@@ -7,16 +7,19 @@ checks (`employee_gates`) run after the employee marts and only warn: they are f
 
 great-expectations runs in a process of its own, started for the step and gone after it: imported into
 the Dagster process it stays there (about 140 MiB at scale l) through the dbt step that follows, which
-is the run's peak.
+is the run's peak. That process imports the gates and nothing of Dagster (`quality.gates_process`).
 """
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import pickle
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import dagster as dg
 
 from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS, QualityCheck, Severity
-from dagster_project.quality.validation import CheckOutcome, run_quality_checks
+from dagster_project.quality.validation import CheckOutcome
 from dagster_project.resources import Warehouse
 
 
@@ -71,7 +74,21 @@ def _evaluate(
 
 
 def _in_own_process(warehouse: str, run_id: str, checks: list[QualityCheck]) -> list[CheckOutcome]:
-    """`run_quality_checks` in a fresh interpreter (spawned, not forked: a fork would copy the Dagster
-    process); its errors are raised here as they were there."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(run_quality_checks, warehouse, run_id, checks).result()
+    """`run_quality_checks` in a fresh interpreter (`quality.gates_process`); its errors are raised here
+    as they were there, with the traceback they had there."""
+    with tempfile.TemporaryDirectory(prefix="quality-gates-") as scratch:
+        job, result = Path(scratch, "job.pickle"), Path(scratch, "result.pickle")
+        job.write_bytes(pickle.dumps((warehouse, run_id, checks)))
+        process = subprocess.run(
+            [sys.executable, "-m", "dagster_project.quality.gates_process", str(job), str(result)],
+            check=False,
+        )
+        if not result.exists():
+            raise dg.Failure(
+                f"The quality gates' process stopped without a result (exit code {process.returncode})."
+            )
+        status, payload, trace = pickle.loads(result.read_bytes())
+    if status == "error":
+        payload.add_note(f"Raised in the quality gates' process:\n{trace}")
+        raise payload
+    return payload

@@ -18,7 +18,7 @@ import yaml
 
 from connectors.landing.tables import raw_table_name
 from connectors.sources import SOURCES
-from dagster_project.project import DBT_PROJECT_DIR
+from dagster_project.paths import DBT_PROJECT_DIR
 
 
 class Severity(StrEnum):

@@ -16,7 +16,12 @@ from connectors.settings import (
     duckdb_settings,
 )
 from dagster_project.assets.raw import raw_asset_key
-from dagster_project.dbt_parse_cache import invocation_target_path, reusing_saved_parse, saved_parse_path
+from dagster_project.dbt_target import (
+    invocation_target_path,
+    prune_invocation_folders,
+    reusing_saved_parse,
+    saved_parse_path,
+)
 from dagster_project.project import dbt_project
 from dagster_project.quality.validation import record_dbt_results
 from dagster_project.resources import Warehouse
@@ -114,6 +119,11 @@ def _dbt(
                 invocation.get_artifact("run_results.json"),
                 invocation.manifest,
                 context.run.run_id,
+            )
+        removed = prune_invocation_folders(project_dir)
+        if removed:
+            context.log.debug(
+                f"Removed {len(removed)} old dbt invocation folders from {project_dir / 'target'}"
             )
         if raise_on_error and not invocation.is_successful():
             raise invocation.get_error() or dg.Failure(f"dbt {args[0]} failed")

@@ -1,7 +1,6 @@
 """dbt's target folder as the product uses it: a folder per invocation, one saved parse per warehouse,
 and only the recent invocations kept.
 
-
 dbt skips re-parsing the project only when the profile it renders now is the one its saved parse was
 made with, and the rendered profile holds the warehouse path and DuckDB's bounds. dagster-dbt gives each
 invocation a fresh target folder seeded from `target/partial_parse.msgpack`, which `make install` wrote

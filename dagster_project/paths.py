@@ -2,7 +2,7 @@
 
 The quality gates run in a process of their own and need the dbt project's vars, nothing of Dagster:
 reached through `dagster_project.project`, which imports dagster-dbt, the path cost that process about
-225 MiB of imports at the run's peak.
+110 MiB of imports at the run's peak.
 """
 
 from pathlib import Path

@@ -152,11 +152,21 @@
 {%- endmacro %}
 
 {% macro default__combination_hash(columns) -%}
-    {%- set parts = [] -%}
+    {%- set texts = [] -%}
     {%- for column in columns -%}
-        {%- do parts.extend(["coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')", "'|'"]) -%}
+        {%- do texts.append("coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '<null>')") -%}
     {%- endfor -%}
-    {{ dbt.hash(dbt.concat(parts[:-1])) }}
+    {{ dbt.hash(concat_separated(texts)) }}
+{%- endmacro %}
+
+{#- The expressions' texts joined with a separator between them (`a|b|c`), on any engine. -#}
+{% macro concat_separated(expressions, separator="'|'") -%}
+    {%- set parts = [] -%}
+    {%- for expression in expressions -%}
+        {%- do parts.append(expression) -%}
+        {%- if not loop.last %}{% do parts.append(separator) %}{% endif -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) }}
 {%- endmacro %}
 
 {% macro duckdb__combination_hash(columns) -%}

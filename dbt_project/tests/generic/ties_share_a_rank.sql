@@ -5,11 +5,8 @@
 -#}
 {% test ties_share_a_rank(model, column_name, index, within) %}
 
-{%- set parts = [] -%}
-{%- for column in within -%}{%- do parts.extend([column, "'|'"]) -%}{%- endfor %}
-
 select
-    {{ dbt.concat(parts[:-1]) }} as ranked_within,
+    {{ concat_separated(within) }} as ranked_within,
     {{ comparable_index(index) }} as comparable_index,
     count(distinct {{ column_name }}) as ranks_given
 from {{ model }}

@@ -1025,11 +1025,13 @@ class Bench:
         *,
         read_timeout_s: float | None = READ_TIMEOUT_S,
         resume: Path | None = None,
+        as_of: date = DEFAULT_AS_OF,
         echo: Callable[[str], None] = print,
     ) -> None:
         from connectors.sources import SOURCES
 
         self.scale = scale
+        self.as_of = as_of
         self.sources = SOURCES
         self.read_timeout_s = read_timeout_s
         self.started = datetime.now(UTC)
@@ -1038,7 +1040,8 @@ class Bench:
             self.stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
             self.run_dir = out_dir / self.stamp
             self.run_dir.mkdir(parents=True, exist_ok=False)
-            (self.run_dir / RUN_FILE).write_text(json.dumps({"scale": scale, "seed": SEED}) + "\n")
+            begun = {"scale": scale, "seed": SEED, "as_of": as_of.isoformat()}
+            (self.run_dir / RUN_FILE).write_text(json.dumps(begun) + "\n")
         else:
             self.stamp, self.run_dir = resume.name, resume
             if not (resume / RUN_FILE).exists():
@@ -1047,6 +1050,11 @@ class Bench:
             if begun["scale"] != scale:
                 raise SystemExit(
                     f"{resume} is a run at scale {begun['scale']}; resume it with --scale {begun['scale']}"
+                )
+            if begun.get("as_of", DEFAULT_AS_OF_ISO) != as_of.isoformat():
+                raise SystemExit(
+                    f"{resume} is a run as of {begun.get('as_of', DEFAULT_AS_OF_ISO)}; resume it with "
+                    f"--as-of {begun.get('as_of', DEFAULT_AS_OF_ISO)}"
                 )
         self.warehouse = self.run_dir / "warehouse.duckdb"
         self.log = self.run_dir / "pipeline.log"
@@ -1069,13 +1077,13 @@ class Bench:
         recorder, pages_dir = self.recorder, self.run_dir / "pages"
         if not recorder.done("extract_load"):
             with recorder.stage("simulator_start", "simulator start", "-", measured=("simulator",)):
-                simulator = self.simulator(DEFAULT_AS_OF)
+                simulator = self.simulator(self.as_of)
             try:
                 self.extract("extract_load", "extract + load (extract_streams, RawStore)", simulator, profile)
             finally:
                 simulator.stop()
         if not recorder.done("baseline_http"):
-            simulator = self.simulator(DEFAULT_AS_OF)
+            simulator = self.simulator(self.as_of)
             try:
                 settings = {name: simulator.settings(name) for name in self.sources}
                 jobs = all_jobs(settings, self.sources, self.read_timeout_s)
@@ -1143,7 +1151,7 @@ class Bench:
     def incremental(self) -> PipelineRun:
         """The next day: the simulator restarted one day later, extraction and pipeline on the same
         warehouse (cursors committed, dbt models as they are)."""
-        next_day = DEFAULT_AS_OF + timedelta(days=1)
+        next_day = self.as_of + timedelta(days=1)
         if not self.recorder.done("incr_extract_load"):
             self.echo(f"incremental: the simulator one day later ({next_day}) ...")
             simulator = self.simulator(next_day)
@@ -1179,7 +1187,7 @@ class Bench:
         report: dict[str, Any] = {
             "scale": self.scale,
             "seed": SEED,
-            "as_of": DEFAULT_AS_OF.isoformat(),
+            "as_of": self.as_of.isoformat(),
             "started": self.started.isoformat(timespec="seconds"),
             "run_dir": str(self.run_dir),
             "workers": WORKERS,
@@ -1220,11 +1228,12 @@ def run_bench(
     definitions_runs: int = DEFINITIONS_LOAD_RUNS,
     profile: bool = False,
     resume: Path | None = None,
+    as_of: date = DEFAULT_AS_OF,
     echo: Callable[[str], None] = print,
 ) -> tuple[dict[str, Any], Path]:
     """Run every stage at `scale` (of a stopped run in `resume`, those that did not finish); return the
     report and the path of its JSON file."""
-    bench = Bench(scale, out_dir, read_timeout_s=read_timeout_s, resume=resume, echo=echo)
+    bench = Bench(scale, out_dir, read_timeout_s=read_timeout_s, resume=resume, as_of=as_of, echo=echo)
     echo(
         f"Bench at scale {scale} in {bench.run_dir}: process tree sampled every {SAMPLE_INTERVAL_S}s, "
         + (f"read timeout {read_timeout_s:.0f}s (the product: 60s)" if read_timeout_s else "product timeouts")
@@ -1254,6 +1263,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m dagster_project.bench", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--scale", choices=SCALES, default="s")
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=DEFAULT_AS_OF,
+        help=f"the simulated company's last day (default {DEFAULT_AS_OF_ISO}); an earlier day is a shorter "
+        "history: fewer records at the same scale",
+    )
     parser.add_argument("--skip-incremental", action="store_true", help="skip the one-day-later run")
     parser.add_argument(
         "--out",
@@ -1307,6 +1323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         definitions_runs=max(1, args.definitions_runs),
         profile=args.profile,
         resume=args.resume,
+        as_of=args.as_of,
     )
     print()
     print(format_report(report))

@@ -33,10 +33,10 @@ def test_kill_9_mid_run_then_rerun_equals_an_uninterrupted_run(baseline, simulat
                 finished_streams.set()
 
     threading.Thread(target=watch, daemon=True).start()
-    assert finished_streams.wait(timeout=120), "the extraction never finished a first stream"
+    assert finished_streams.wait(timeout=600), "the extraction never finished a first stream"
     time.sleep(0.5)  # the other streams are now somewhere in the middle of their pages
     process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    process.wait(timeout=120)
     assert process.returncode == -signal.SIGKILL
 
     partial = raw_versions(warehouse)

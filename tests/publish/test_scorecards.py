@@ -152,7 +152,7 @@ def _load(chromium: str, page: Path, work: Path, *extra: str) -> subprocess.Comp
     profile = work / f"profile-{len(list(work.glob('profile-*')))}"
     command = [chromium, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
                f"--user-data-dir={profile}", *OFFLINE_FLAGS, *extra, page.as_uri()]  # fmt: skip
-    result = _run(command, timeout=120)
+    result = _run(command, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     return result
 

@@ -40,13 +40,16 @@ def is_touched(source: Source) -> bool:
 
 
 def missing_variables(source: Source) -> tuple[tuple[str, ...], ...]:
-    """For each way of authenticating, the variables still unset; `()` when one way is complete."""
+    """For each way of authenticating, the variables still unset, the way closest to complete first (of
+    two as close, the one begun); `()` when one way is complete."""
     base = () if _is_set(source.name, BASE_URL) else (env_name(source.name, BASE_URL),)
-    ways = [
-        base + tuple(env_name(source.name, key) for key in keys if not _is_set(source.name, key))
-        for keys in source.credentials or ((),)
-    ]
-    return () if any(not way for way in ways) else tuple(ways)
+    ways = []
+    for keys in source.credentials or ((),):
+        unset = tuple(env_name(source.name, key) for key in keys if not _is_set(source.name, key))
+        ways.append((len(unset), len(unset) - len(keys), base + unset))
+    if any(not missing for *_, missing in ways):
+        return ()
+    return tuple(missing for *_, missing in sorted(ways, key=lambda way: way[:2]))
 
 
 def _listed(names: list[str]) -> str:
@@ -55,9 +58,9 @@ def _listed(names: list[str]) -> str:
 
 def _what_to_set(source: Source, ways: tuple[tuple[str, ...], ...]) -> str:
     """`erp (OData v4 ...): set DCW_ERP_BASE_URL and DCW_ERP_TOKEN, or DCW_ERP_USERNAME and
-    DCW_ERP_PASSWORD`: the way closest to complete first, the base URL (every way needs it) named once."""
+    DCW_ERP_PASSWORD`: the base URL, which every way needs, named once."""
     base = env_name(source.name, BASE_URL)
-    first, *others = sorted(ways, key=len)
+    first, *others = ways
     alternatives = [_listed(list(first)), *(_listed([v for v in way if v != base]) for way in others)]
     return f"{source.name} ({source.product}): set {', or '.join(alternatives)}"
 

@@ -146,7 +146,7 @@ LABELS: dict[str, dict[str, str]] = {
         ),
         "generated": "Generated",
         # Provenance: where the published data came from (dagster_project/publish/provenance.py).
-        "demo_data": "Demo data / 演示数据",
+        "demo_data": "Demo data",
         "demo_data_text": (
             "Every figure here comes from the bundled source simulator, a generated company, not from "
             "your systems."
@@ -287,7 +287,7 @@ LABELS: dict[str, dict[str, str]] = {
             "本页面完全离线：不从网络加载任何内容。"
         ),
         "generated": "生成时间",
-        "demo_data": "Demo data / 演示数据",
+        "demo_data": "演示数据",
         "demo_data_text": "本页所有数据来自内置的模拟数据源（生成的虚构公司），并非贵公司的业务系统。",
         "data_from": "数据来源",
         "origin_simulator": "内置模拟数据源",

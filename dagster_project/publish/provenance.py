@@ -19,6 +19,8 @@ import duckdb
 from dagster_project.publish import i18n
 
 ORIGINS_TABLE = "source_origins"
+# The banner's words, in both languages on every page, whichever language the page is in.
+DEMO_DATA = f"{i18n.label('en', 'demo_data')} / {i18n.label('zh', 'demo_data')}"
 UNRECORDED = "not recorded"  # stg_ledger__loads' origin of batches landed before origins were kept
 
 
@@ -53,7 +55,7 @@ class Provenance:
     def banner(self, lang: str) -> str | None:
         """The warning every page and sheet shows first, or None for data from configured sources."""
         if self.is_demo:
-            return f"{i18n.label(lang, 'demo_data')}: {i18n.label(lang, 'demo_data_text')}"
+            return f"{DEMO_DATA}: {i18n.label(lang, 'demo_data_text')}"
         if self.is_unverified:
             return i18n.label(lang, "origin_unknown")
         return None

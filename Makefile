@@ -30,8 +30,9 @@ $(MANIFEST): $(STAMP) $(DBT_FILES)
 	cd $(CURDIR) && $(BIN)/dagster-dbt project prepare-and-package --file dagster_project/project.py
 	touch $(MANIFEST)
 
+# Private when created: run logs hold the checks' observations, which can name employee ids.
 instance:
-	mkdir -p $(DAGSTER_HOME)
+	mkdir -p -m 700 $(DAGSTER_HOME)
 	cmp -s dagster_project/dagster.yaml $(INSTANCE) || cp dagster_project/dagster.yaml $(INSTANCE)
 
 demo: $(MANIFEST) instance

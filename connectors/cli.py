@@ -1,6 +1,8 @@
 """`python -m connectors extract [SOURCE[.STREAM] ...]`: land streams without any orchestrator.
 
-Sources without a configured base URL are read from the bundled simulator, started for the run.
+With no source configured, every source is read from the bundled simulator, started for the run; a
+partly configured deployment is refused (see `connectors.deployment`), as is a warehouse another process
+holds: one line on stderr, exit code 2.
 """
 
 from __future__ import annotations
@@ -10,11 +12,18 @@ import json
 import logging
 import sys
 
+from connectors.deployment import PartialConfiguration
 from connectors.embedded import source_settings
+from connectors.landing.database import WarehouseLocked
+from connectors.landing.file_modes import keep_new_files_private
 from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, extract_streams
 from connectors.settings import warehouse_path
 from connectors.sources import SOURCES
+
+# The exit code of a run refused before it read anything (a partial configuration, a held warehouse);
+# 1 is a run in which some stream failed.
+REFUSED = 2
 
 
 def _selected(names: list[str]) -> list[tuple[str, str]]:
@@ -48,16 +57,21 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{source.name}.{stream.name}\t{stream.description}")
         return 0
 
+    keep_new_files_private()
     selected = _selected(args.streams)
     log = logging.getLogger("connectors")
-    with (
-        source_settings({src for src, _ in selected}, log=log.info) as settings,
-        RawStore(args.warehouse or warehouse_path()) as store,
-    ):
-        jobs = [StreamJob(SOURCES[src], settings[src], stream) for src, stream in selected]
-        results, failures = extract_streams(
-            store, jobs, workers=args.workers, reconcile=True if args.reconcile else None
-        )
+    try:
+        with (
+            source_settings({src for src, _ in selected}, log=log.info) as settings,
+            RawStore(args.warehouse or warehouse_path()) as store,
+        ):
+            jobs = [StreamJob(SOURCES[src], settings[src], stream) for src, stream in selected]
+            results, failures = extract_streams(
+                store, jobs, workers=args.workers, reconcile=True if args.reconcile else None
+            )
+    except (PartialConfiguration, WarehouseLocked) as refused:
+        print(refused, file=sys.stderr)
+        return REFUSED
     for result in results:
         print(json.dumps(result.as_dict(), default=str))
     for failure in failures:

@@ -1,4 +1,5 @@
-"""The embedded default: when a source has no URL configured, read it from the bundled simulator.
+"""The embedded default: the bundled simulator, for a deployment with no source configured (or
+`DCW_SIMULATOR=1`); `connectors.deployment` decides which sources it serves.
 
 The simulator runs as a child process (its own interpreter, so its page rendering never competes with
 extraction for the GIL) on a free loopback port; its first stdout line says where each source lives.
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
+from connectors.deployment import plan_sources
 from connectors.settings import (
     SIMULATOR_AS_OF_ENV,
     SIMULATOR_DEFECTS_ENV,
@@ -135,17 +137,19 @@ def source_settings(
     simulator: SimulatorProcess | None = None,
     log: Callable[[str], None] | None = None,
 ) -> Iterator[dict[str, SourceSettings]]:
-    """Settings for the given sources: configured ones from the environment, the rest from the bundled
-    simulator, started for the duration (and `simulator_from_env()` unless one is given)."""
-    settings = {name: value for name, value in configured_settings().items() if name in set(sources)}
-    missing = sorted(name for name, value in settings.items() if value is None)
+    """Settings for the given sources: configured ones from the environment, the others from the bundled
+    simulator, started for the duration (and `simulator_from_env()` unless one is given) where
+    `connectors.deployment.plan_sources` allows it. Raises `PartialConfiguration` before starting
+    anything when it does not."""
+    settings = plan_sources(sources)
+    missing = [name for name, value in settings.items() if value is None]
     if not missing:
         yield settings
         return
     with simulator or simulator_from_env() as running:
         if log:
             log(
-                f"No base URL configured for {', '.join(missing)}: reading the bundled simulator at "
+                f"No source configured for {', '.join(missing)}: reading the bundled simulator at "
                 f"{running.url} (seed {running.seed}, scale {running.scale}"
                 + (f", planted defects: {running.defects_text}" if running.defects_text else "")
                 + ")."

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "DCW_"
 WAREHOUSE_PATH_ENV = "DCW_WAREHOUSE_PATH"
@@ -29,6 +30,35 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "300MB"
 DEFAULT_DUCKDB_THREADS = "2"
 # The key of the keyed hash that pseudonymizes employee keys in the published BI tier (a secret).
 PSEUDONYM_KEY_ENV = "DCW_PSEUDONYM_KEY"
+
+# --- Deployment: where the data comes from, and who may read the HR tier -------------------------------
+# The bundled simulator serves a deployment with no source configured (the demo, the tests, a fresh
+# clone). Once any source is configured it serves nothing unless asked: `DCW_SIMULATOR=1` lets it stand
+# in for the sources that have none of their variables set, so that a forgotten source is never filled
+# with invented employees by accident.
+SIMULATOR_ENV = "DCW_SIMULATOR"
+# The origin recorded for data the simulator served (otherwise the origin is the source's host).
+SIMULATOR_ORIGIN = "simulator"
+# A group that may read the HR tier (the working warehouse, data/hr, data/quality, ...) besides its
+# owner; unset, those files are readable by their owner only.
+HR_GROUP_ENV = "DCW_HR_GROUP"
+
+
+def simulator_requested() -> bool:
+    """True when `DCW_SIMULATOR` asks for the simulator (`1`, `true`, `yes`)."""
+    return os.environ.get(SIMULATOR_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+def hr_group() -> str | None:
+    """The group named by `DCW_HR_GROUP`, or None (owner only)."""
+    return os.environ.get(HR_GROUP_ENV, "").strip() or None
+
+
+def host_of(url: str) -> str:
+    """The host (and port) of a URL, without scheme, credentials, path or query: safe to publish."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 class Secret:
@@ -65,6 +95,13 @@ class SourceSettings:
     base_url: str
     options: dict[str, str] = field(default_factory=dict)
     secrets: dict[str, Secret] = field(default_factory=dict)
+    simulated: bool = False  # served by the bundled simulator
+
+    @property
+    def origin(self) -> str:
+        """Where this source's data comes from, as recorded in `raw._loads` and published: `simulator`,
+        or the service's host."""
+        return SIMULATOR_ORIGIN if self.simulated else host_of(self.base_url)
 
     def secret(self, name: str) -> str:
         try:
@@ -126,4 +163,6 @@ def settings_from_simulator(source: str, endpoint: dict, secret_keys: tuple[str,
     """Settings for one source from the simulator's startup line (`connectors.simulator`)."""
     options = {k: str(v) for k, v in endpoint.items() if k != "base_url" and k not in secret_keys}
     secrets = {k: Secret(str(endpoint[k])) for k in secret_keys if k in endpoint}
-    return SourceSettings(source=source, base_url=endpoint["base_url"], options=options, secrets=secrets)
+    return SourceSettings(
+        source=source, base_url=endpoint["base_url"], options=options, secrets=secrets, simulated=True
+    )

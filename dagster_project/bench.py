@@ -60,6 +60,7 @@ from connectors.core.source import Source
 from connectors.core.streams import ReadContext
 from connectors.embedded import SimulatorProcess, configured_settings
 from connectors.landing.database import connect
+from connectors.landing.file_modes import make_private
 from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, StreamResult, extract_streams
 from connectors.landing.tables import RAW_SCHEMA, raw_table_name
@@ -1040,6 +1041,7 @@ class Bench:
             self.stamp = self.started.strftime("%Y%m%dT%H%M%SZ")
             self.run_dir = out_dir / self.stamp
             self.run_dir.mkdir(parents=True, exist_ok=False)
+            make_private(self.run_dir)  # a scratch warehouse and saved pages: person-level data
             begun = {"scale": scale, "seed": SEED, "as_of": as_of.isoformat()}
             (self.run_dir / RUN_FILE).write_text(json.dumps(begun) + "\n")
         else:

@@ -1,4 +1,9 @@
-"""The one place that assembles the Dagster definitions."""
+"""The one place that assembles the Dagster definitions.
+
+A partly configured deployment fails to load, with the message that names what each source lacks:
+`dagster dev` shows it as the code location's error and no schedule, sensor or run can start, so a
+forgotten source is never read from the bundled simulator (see `connectors.deployment`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from connectors.deployment import require_consistent_configuration
 from dagster_project.assets.dbt import conformed_sources, warehouse_models
 from dagster_project.assets.hr_scorecards import employee_scorecards
 from dagster_project.assets.publication import bi_snapshot
@@ -28,7 +34,9 @@ def build_definitions(
     dbt_project_dir: str | Path | None = None,
     extra_assets: Sequence[dg.AssetsDefinition] = (),
 ) -> dg.Definitions:
-    """The definitions; `make demo DEFECTS=...` points them at a scratch warehouse and dbt project copy."""
+    """The definitions; `make demo DEFECTS=...` points them at a scratch warehouse and dbt project copy.
+    Raises `connectors.deployment.PartialConfiguration` for a partly configured deployment."""
+    require_consistent_configuration()
     return dg.Definitions(
         assets=[
             raw_assets,

@@ -1,6 +1,8 @@
 """`make demo`: run the pipeline on the embedded default and print what it did.
 
-It runs the real job through Dagster (recorded in `$DAGSTER_HOME`, so `make ui` shows the runs).
+It runs the real job through Dagster (recorded in `$DAGSTER_HOME`, so `make ui` shows the runs). A
+partly configured deployment, or a warehouse another process holds, is refused at start with one line
+on stderr (exit code 2), before the definitions load.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from connectors.landing.database import connect
+from connectors.deployment import PartialConfiguration, require_consistent_configuration
+from connectors.landing.database import WarehouseLocked, check_not_held, connect
+from connectors.landing.file_modes import keep_new_files_private, make_private
 from connectors.settings import SIMULATOR_DEFECTS_ENV, WAREHOUSE_PATH_ENV, warehouse_path
 from dagster_project.assets.hr_scorecards import hr_scorecards_dir
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
+from dagster_project.assets.raw import LEDGER_KEY
 from dagster_project.assets.scorecards import quarter_of, scorecards_dir
-from dagster_project.definitions import build_definitions, defs
 from dagster_project.jobs import pipeline_job, publication_job
 from dagster_project.planted_defects import (
     ALL_KINDS,
@@ -38,6 +42,8 @@ from dagster_project.resources import Warehouse
 QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 DBT_STEPS = ("conformed_sources", "warehouse_models")
 GX_CHECKS = frozenset(check.name for check in CHECKS)
+# The exit code of a demo refused at start (a partial configuration, a held warehouse).
+REFUSED = 2
 SUMMARY_COLUMNS = ("rows_fetched", "rows_inserted", "rows_rejected", "rows_tombstoned", "pages", "seconds")
 
 
@@ -73,6 +79,8 @@ def _is_number(value: object) -> bool:
 def extraction_summary(result: dg.ExecuteInProcessResult) -> str:
     rows = []
     for materialization in result.asset_materializations_for_node("extract_raw"):
+        if materialization.asset_key == LEDGER_KEY:
+            continue
         meta = {k: v.value for k, v in materialization.metadata.items()}
         rows.append([materialization.asset_key.path[-1], *(meta.get(c, "") for c in SUMMARY_COLUMNS)])
     rows.sort()
@@ -94,6 +102,7 @@ def models_summary(result: dg.ExecuteInProcessResult) -> str:
     gates = [e for e in checks if e.check_name in GX_CHECKS]
     tests = [e for e in checks if e.check_name not in GX_CHECKS]
     lines = [
+        *(f"FAILED step {e.step_key}: {_failure(e)}" for e in result.all_events if e.is_step_failure),
         f"dbt: {len(built)} models built, {sum(e.passed for e in tests)} of {len(tests)} tests passed.",
         f"quality gates: {sum(e.passed for e in gates)} of {len(gates)} passed "
         f"(marts.quality_results; Data Docs in {quality_dir(warehouse_path())}/index.html).",
@@ -105,6 +114,14 @@ def models_summary(result: dg.ExecuteInProcessResult) -> str:
             detail = f": {observed.value}" if observed is not None else ""
             lines.append(f"  FAILED [{severity}] {e.asset_key.to_user_string()} {e.check_name}{detail}")
     return "\n".join(lines)
+
+
+def _failure(event: dg.DagsterEvent) -> str:
+    """A failed step's own words: a `dg.Failure`'s description, else the error's message."""
+    error = event.step_failure_data.error
+    if event.step_failure_data.user_failure_data and event.step_failure_data.user_failure_data.description:
+        return event.step_failure_data.user_failure_data.description
+    return error.message.strip() if error else "failed"
 
 
 def defects_summary(result: dg.ExecuteInProcessResult, kinds: tuple[str, ...]) -> str:
@@ -165,19 +182,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"plant defects to see the quality gates catch them: all, or some of {', '.join(ALL_KINDS)}",
     )
     kinds = parse_defects(parser.parse_args(argv).defects)
+    keep_new_files_private()
+    try:
+        require_consistent_configuration()
+        check_not_held(warehouse_path())
+    except (PartialConfiguration, WarehouseLocked) as refused:
+        print(refused, file=sys.stderr)
+        return REFUSED
+    from dagster_project.definitions import build_definitions, defs
+
     definitions = defs
     if kinds:
         scratch = warehouse_path().resolve().parent / "defects"
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True)
+        make_private(scratch)
         os.environ[WAREHOUSE_PATH_ENV] = str(scratch / "warehouse.duckdb")
         os.environ[SIMULATOR_DEFECTS_ENV] = simulator_defects(kinds)
         project = dbt_project_with_scheme_defect(scratch / "dbt_project") if SCHEME_DEFECT in kinds else None
         definitions = build_definitions(Warehouse(path=str(warehouse_path())), project)
         print(f"Planting defects: {', '.join(kinds)} (in a scratch warehouse; the working one is untouched).")
     print(
-        f"Running the pipeline into {warehouse_path()}: extraction (sources without DCW_<SOURCE>_BASE_URL "
-        "are read from the bundled simulator), dbt build with the quality gates between its steps ...",
+        f"Running the pipeline into {warehouse_path()}: extraction (from the bundled simulator when no "
+        "source is configured), dbt build with the quality gates between its steps ...",
         flush=True,
     )
     started = time.monotonic()

@@ -12,14 +12,25 @@ from connectors.settings import SourceSettings
 
 @dataclass(frozen=True)
 class Source:
-    """Declared once per system in `connectors/sources/<name>.py`."""
+    """Declared once per system in `connectors/sources/<name>.py`.
+
+    ``credentials`` lists the ways to authenticate, each a set of secrets that together suffice: BambooHR
+    takes `(("api_key",),)`; an OData service `(("token",), ("username", "password"))`, a token or a
+    user name with its password. What a deployment must set, and what the refusal of a partial one
+    names, is derived from it.
+    """
 
     name: str
     product: str
     option_keys: tuple[str, ...]
-    secret_keys: tuple[str, ...]
+    credentials: tuple[tuple[str, ...], ...]
     client: Callable[[SourceSettings], HttpClient]
     streams: tuple[Stream, ...]
+
+    @property
+    def secret_keys(self) -> tuple[str, ...]:
+        """Every secret any way of authenticating uses, in declared order."""
+        return tuple(dict.fromkeys(key for keys in self.credentials for key in keys))
 
     def stream(self, name: str) -> Stream:
         for stream in self.streams:

@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from connectors.landing.database import connect
+from connectors.landing.file_modes import make_folder
 from connectors.landing.tables import LOADS, RAW_SCHEMA, REJECTS, STATE, raw_table
 
 _RAW_COLUMNS = """
@@ -55,6 +56,9 @@ create table if not exists {STATE} (
     last_reconciled_at timestamptz, updated_at timestamptz not null, primary key (source, stream)
 );
 """
+# Where each batch read its source: `simulator`, or the service's host (never a credential or a full
+# URL). Added to warehouses created before it existed; their older batches keep it null (not recorded).
+_ORIGIN_DDL = f"alter table {LOADS} add column if not exists origin varchar"
 
 
 @dataclass
@@ -133,7 +137,9 @@ class RawStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The data folder holds the BI tier too, so it stays passable; the HR-tier files in it are
+        # private themselves.
+        make_folder(self.path.parent, readable=True)
         self._con = connect(self.path)
         # Streams land from several threads; DuckDB serialises commits anyway, and one lock keeps
         # catalog changes (create table) and the shared ledger free of write-write conflicts.
@@ -145,6 +151,7 @@ class RawStore:
         with self._lock:
             self._con.execute(f"create schema if not exists {RAW_SCHEMA}")
             self._con.execute(_LEDGER_DDL)
+            self._con.execute(_ORIGIN_DDL)
 
     def close(self) -> None:
         with self._writer_lock:
@@ -187,7 +194,10 @@ class RawStore:
         with self._lock:
             return self._con.execute(f"select count(*) from {raw_table(source, stream)}").fetchone()[0]
 
-    def begin_batch(self, source: str, stream: str, cursor_from: datetime | None) -> str:
+    def begin_batch(
+        self, source: str, stream: str, cursor_from: datetime | None, origin: str | None = None
+    ) -> str:
+        """Open a ledger row for a read of `stream` from `origin` (`simulator` or the service's host)."""
         batch_id = f"{now_utc():%Y%m%dT%H%M%S}-{source}-{stream}-{uuid.uuid4().hex[:8]}"
         with self._lock:
             # A batch still 'running' belongs to a process that died; say so in the ledger.
@@ -197,8 +207,10 @@ class RawStore:
                 [now_utc(), source, stream],
             )
             self._con.execute(
-                f"insert into {LOADS} values (?, ?, ?, 'running', ?, null, 0, 0, 0, 0, 0, 0, ?, null, null)",
-                [batch_id, source, stream, cursor_from, now_utc()],
+                f"insert into {LOADS} (batch_id, source, stream, status, cursor_from, rows_fetched, "
+                "rows_loaded, rows_inserted, rows_rejected, rows_tombstoned, pages, started_at, origin) "
+                "values (?, ?, ?, 'running', ?, 0, 0, 0, 0, 0, 0, ?, ?)",
+                [batch_id, source, stream, cursor_from, now_utc(), origin],
             )
         return batch_id
 

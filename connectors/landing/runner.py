@@ -129,7 +129,7 @@ def extract_stream(
     cursor, last_reconciled = store.cursor(source.name, stream.name)
     had_rows = store.row_count(source.name, stream.name) > 0
     client = source.connect(settings, retry)
-    batch_id = store.begin_batch(source.name, stream.name, cursor)
+    batch_id = store.begin_batch(source.name, stream.name, cursor, settings.origin)
     started = time.monotonic()
     status, error = "succeeded", None
     landed: list[Future] = []

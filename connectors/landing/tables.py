@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 RAW_SCHEMA = "raw"
-LOADS = f"{RAW_SCHEMA}._loads"
+LOADS_NAME = "_loads"
+LOADS = f"{RAW_SCHEMA}.{LOADS_NAME}"
 REJECTS = f"{RAW_SCHEMA}._rejects"
 STATE = f"{RAW_SCHEMA}._state"
 

@@ -220,7 +220,7 @@ SOURCE = Source(
     name="crm",
     product="HubSpot CRM v3",
     option_keys=(),
-    secret_keys=("access_token",),
+    credentials=(("access_token",),),
     client=_client,
     streams=STREAMS,
 )

@@ -142,9 +142,9 @@ def _client(settings: SourceSettings) -> HttpClient:
 
 SOURCE = Source(
     name="erp",
-    product="OData v4 (SAP S/4HANA, Dynamics 365)",
+    product="OData v4 for SAP S/4HANA and Dynamics 365",
     option_keys=(),
-    secret_keys=("token", "username", "password"),
+    credentials=(("token",), ("username", "password")),
     client=_client,
     streams=STREAMS,
 )

@@ -217,7 +217,7 @@ SOURCE = Source(
     name="hr",
     product="BambooHR",
     option_keys=("company_domain", "start_date"),
-    secret_keys=("api_key",),
+    credentials=(("api_key",),),
     client=_client,
     streams=STREAMS,
 )

@@ -152,7 +152,7 @@ SOURCE = Source(
     name="ticketing",
     product="Jira Cloud REST v3",
     option_keys=(),
-    secret_keys=("email", "api_token"),
+    credentials=(("email", "api_token"),),
     client=_client,
     streams=STREAMS,
 )

@@ -9,13 +9,14 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from connectors.landing.database import check_not_held
 from connectors.settings import (
     DUCKDB_MEMORY_LIMIT_ENV,
     DUCKDB_THREADS_ENV,
     WAREHOUSE_PATH_ENV,
     duckdb_settings,
 )
-from dagster_project.assets.raw import raw_asset_key
+from dagster_project.assets.raw import LEDGER_KEY, LEDGER_SOURCE, raw_asset_key
 from dagster_project.dbt_target import (
     invocation_target_path,
     prune_invocation_folders,
@@ -24,7 +25,7 @@ from dagster_project.dbt_target import (
 )
 from dagster_project.project import dbt_project
 from dagster_project.quality.validation import record_dbt_results
-from dagster_project.resources import Warehouse
+from dagster_project.resources import Warehouse, refusals_as_failures
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -32,6 +33,8 @@ class WarehouseTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
+            if dbt_resource_props["source_name"] == LEDGER_SOURCE:
+                return LEDGER_KEY
             return raw_asset_key(dbt_resource_props["source_name"], dbt_resource_props["name"])
         return super().get_asset_key(dbt_resource_props)
 
@@ -105,6 +108,10 @@ def _dbt(
     """One dbt command, streamed; then every test's verdict goes to marts.quality_results beside GX's."""
     project_dir = Path(dbt.project_dir)
     target_path = invocation_target_path(project_dir, context.op.name, context.run.run_id)
+    # dbt opens the warehouse itself: a process outside the run queue that holds it is named here,
+    # in one line, rather than in dbt's own error halfway through the build.
+    with refusals_as_failures():
+        check_not_held(warehouse.path)
     with (
         warehouse_for_dbt(warehouse.path) as profile_env,
         reusing_saved_parse(saved_parse_path(project_dir, profile_env), target_path),

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.assets.scorecards import monthly, quarter_of
-from dagster_project.resources import Warehouse
+from dagster_project.resources import Warehouse, refusals_as_failures
 
 HR_SCORECARDS_DIR = Path("hr") / "scorecards"
 
@@ -32,6 +32,13 @@ def hr_scorecards_dir(warehouse: str | Path) -> Path:
     "Excel workbook per department, with names, in data/hr/scorecards/<period>/.",
 )
 def employee_scorecards(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    with refusals_as_failures():
+        return _render(context, warehouse)
+
+
+def _render(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """Render the month's and its quarter's employee scorecards, then keep all of data/hr/ private."""
+    from connectors.landing.file_modes import make_private
     from dagster_project.publish.hr_scorecard_data import scored_periods
     from dagster_project.publish.hr_scorecards import write_hr_scorecards
     from dagster_project.publish.scorecard_data import ScorecardError
@@ -60,6 +67,7 @@ def employee_scorecards(context: dg.AssetExecutionContext, warehouse: Warehouse)
             written[period] = write_hr_scorecards(working, period, hr_scorecards_dir(working) / period)
         except ScorecardError as error:
             raise dg.Failure(f"The employee scorecards of {period} could not be written: {error}") from error
+    make_private(hr_scorecards_dir(working).parent)
     people = _people(working, month)
     return dg.MaterializeResult(
         metadata={

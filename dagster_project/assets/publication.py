@@ -11,7 +11,7 @@ import dagster as dg
 from connectors.landing.database import connect
 from dagster_project.publish.ranking import latest_ranking
 from dagster_project.publish.snapshot import BI_TABLES, PUBLISHED_DB, pseudonym_key, publish_snapshot
-from dagster_project.resources import Warehouse
+from dagster_project.resources import Warehouse, refusals_as_failures
 
 PUBLISHED_DIR = "published"
 MART_DEPS = [dg.AssetKey(["marts", table]) for table in BI_TABLES if table != "quality_results"]
@@ -30,9 +30,10 @@ def published_dir(warehouse: str | Path) -> Path:
 )
 def bi_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     working = Path(warehouse.path).resolve()
-    snapshot = publish_snapshot(
-        working, published_dir(working), pseudonym_key(working.parent), context.run.run_id
-    )
+    with refusals_as_failures():
+        snapshot = publish_snapshot(
+            working, published_dir(working), pseudonym_key(working.parent), context.run.run_id
+        )
     with connect(snapshot.database, read_only=True) as connection:
         _, header, rows = latest_ranking(connection)
     return dg.MaterializeResult(
@@ -41,6 +42,8 @@ def bi_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
             "database": dg.MetadataValue.path(str(snapshot.database)),
             "parquet": dg.MetadataValue.path(str(snapshot.parquet)),
             "rows": dg.MetadataValue.json(snapshot.row_counts),
+            "demo_data": snapshot.is_demo_data,
+            "data_origin": snapshot.data_origin,
             "ranking": dg.MetadataValue.md(_markdown_table(header, rows)),
         }
     )

@@ -20,7 +20,7 @@ import dagster as dg
 
 from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS, QualityCheck, Severity
 from dagster_project.quality.validation import CheckOutcome
-from dagster_project.resources import Warehouse
+from dagster_project.resources import Warehouse, refusals_as_failures
 
 
 def _specs(checks: tuple[QualityCheck, ...]) -> list[dg.AssetCheckSpec]:
@@ -56,7 +56,9 @@ def _evaluate(
     """Run the selected checks in one GX context and report each as its asset check's result."""
     selected = {key.name for key in context.selected_asset_check_keys}
     checks = [check for check in declared if check.name in selected]
-    for outcome in _in_own_process(warehouse.path, context.run.run_id, checks):
+    with refusals_as_failures():
+        outcomes = _in_own_process(warehouse.path, context.run.run_id, checks)
+    for outcome in outcomes:
         yield dg.AssetCheckResult(
             check_name=outcome.check,
             asset_key=dg.AssetKey(outcome.asset.split("/")),

@@ -11,11 +11,23 @@ import dagster as dg
 from connectors.core.source import Source
 from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, StreamResult, extract_streams
-from connectors.landing.tables import RAW_SCHEMA, raw_table, raw_table_name
+from connectors.landing.tables import LOADS, LOADS_NAME, RAW_SCHEMA, raw_table, raw_table_name
 from connectors.sources import SOURCES
 from dagster_project.resources import SourceSystems, Warehouse
 
 RAW_GROUP_PREFIX = "raw_"
+# The extraction ledger (raw._loads, with each batch's origin): every extraction writes it, dbt reads it
+# as its source `ledger` (for marts.source_origins, which says where the published data came from).
+LEDGER_SOURCE = "ledger"
+LEDGER_KEY = dg.AssetKey([RAW_SCHEMA, LOADS_NAME])
+LEDGER_SPEC = dg.AssetSpec(
+    key=LEDGER_KEY,
+    group_name=f"{RAW_GROUP_PREFIX}{LEDGER_SOURCE}",
+    description="The extraction ledger: one row per batch with its counters, status and origin "
+    "(`simulator`, or the host of the service read).",
+    kinds={"python", "duckdb"},
+    metadata={"table": LOADS},
+)
 
 
 def raw_asset_key(source: str, stream: str) -> dg.AssetKey:
@@ -68,12 +80,14 @@ def build_raw_assets(sources: Mapping[str, Source] = SOURCES, workers: int = 4) 
     """The raw assets for every registered source; a new source module gets its assets from here."""
     specs = _specs(sources)
 
-    @dg.multi_asset(name="extract_raw", specs=[spec for _, _, spec in specs.values()], can_subset=True)
+    @dg.multi_asset(
+        name="extract_raw", specs=[*(spec for _, _, spec in specs.values()), LEDGER_SPEC], can_subset=True
+    )
     def extract_raw(
         context: dg.AssetExecutionContext, warehouse: Warehouse, source_systems: SourceSystems
     ) -> Iterator[dg.MaterializeResult]:
         """Extract the selected streams and land them in `raw`, each page with its cursor."""
-        selected = [specs[key][:2] for key in context.selected_asset_keys]
+        selected = [specs[key][:2] for key in context.selected_asset_keys if key != LEDGER_KEY]
         with (
             source_systems.connect({src for src, _ in selected}, context.log) as settings,
             RawStore(warehouse.path) as store,
@@ -83,6 +97,14 @@ def build_raw_assets(sources: Mapping[str, Source] = SOURCES, workers: int = 4) 
         for result in results:
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(result.source, result.stream), metadata=_metadata(result)
+            )
+        if LEDGER_KEY in context.selected_asset_keys:
+            yield dg.MaterializeResult(
+                asset_key=LEDGER_KEY,
+                metadata={
+                    "batches": len(jobs),
+                    "origins": dg.MetadataValue.json({name: s.origin for name, s in settings.items()}),
+                },
             )
         if failures:
             raise dg.Failure(

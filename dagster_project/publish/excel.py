@@ -4,11 +4,12 @@ HR works on in Excel: filters, pivots, a chart for a board deck. So every figure
 share stays the share, shown as a percentage), never text, and the workbook says the same as the HTML
 pages because both are rendered from one `Scorecard` read from the marts. Headers are bilingual and
 frozen, columns sized to their content. Record keys are identifiers and stay text (`0042` keeps its zero).
+The first row of every sheet, frozen with the headers, says where the data came from: a "Demo data /
+演示数据" banner when the bundled simulator served it, the sources' hosts otherwise (`provenance`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from connectors.landing.file_modes import write_atomically
 from dagster_project.publish.charts import GRADE_COLOURS
 from dagster_project.publish.i18n import FAMILIES
+from dagster_project.publish.provenance import Provenance
 from dagster_project.publish.scorecard_data import Scorecard, load_scorecard
 
 RANKING_SHEET = "Ranking"
@@ -40,6 +43,10 @@ HEADER_FILL = PatternFill("solid", fgColor="1E3A5F")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
 TOTAL_FONT = Font(bold=True)
 TOTAL_BORDER = Border(top=Side(style="thin", color="1E3A5F"))
+BANNER_FONT = Font(bold=True, color="FFFFFF")
+BANNER_FILL = PatternFill("solid", fgColor="B45309")
+SOURCES_FONT = Font(italic=True, color="475569")
+PROVENANCE_ROWS = 1  # every sheet's first row says where its data came from
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,8 @@ SUMMARY_COLUMNS = (
     Column("Scoring scheme", "评分方案"),
     Column("Headcount", "人数", INTEGER),
 )
-METRIC_HEADER_ROW = 4  # department sheets: summary header and values, a blank row, then the metrics
+# Department sheets: the provenance row, the summary header and values, a blank row, then the metrics.
+METRIC_HEADER_ROW = PROVENANCE_ROWS + 4
 WEIGHTED_CONTRIBUTION = 12  # the metric table's column whose values add up to the index
 
 EVIDENCE_COLUMNS = (
@@ -147,14 +155,22 @@ def _display_width(value: object) -> int:
 
 
 class Sheet:
-    """A write-only sheet: frozen bilingual headers, typed cells, widths from the content."""
+    """A write-only sheet: where its data came from (row 1), frozen bilingual headers, typed cells,
+    widths from the content. ``freeze`` is the first cell that scrolls (rows above and columns left of
+    it stay)."""
 
-    def __init__(self, ws: WriteOnlyWorksheet, freeze: str) -> None:
+    def __init__(self, ws: WriteOnlyWorksheet, freeze: str, provenance: Provenance) -> None:
         self.ws = ws
         self.rows: list[list[object]] = []
         self.widths: dict[int, int] = {}
         self.header_rows: list[int] = []
         ws.freeze_panes = freeze
+        line = WriteOnlyCell(ws, value=provenance.workbook_line())
+        warning = provenance.bilingual_banner() is not None
+        line.font = BANNER_FONT if warning else SOURCES_FONT
+        if warning:
+            line.fill = BANNER_FILL
+        self.rows.append([line])
 
     def _fit(self, i: int, value: object) -> None:
         self.widths[i] = max(self.widths.get(i, 8), _display_width(value))
@@ -245,7 +261,7 @@ def _family(family: str) -> str:
 
 
 def _department(sheet: Sheet, scorecard: Scorecard, department_id: str) -> None:
-    """The department's summary (rows 1-2), then its metric table (header on METRIC_HEADER_ROW) and the
+    """The department's summary (rows 2-3), then its metric table (header on METRIC_HEADER_ROW) and the
     subtotals, which are the sums of the weighted contributions above them."""
     row = next(r for r in scorecard.ranking if r.department_id == department_id)
     support = scorecard.support.get(department_id)
@@ -340,22 +356,20 @@ def _evidence(sheet: Sheet, scorecard: Scorecard) -> None:
 def build_workbook(scorecard: Scorecard, path: Path) -> Path:
     """Write the scorecard's workbook to `path` (atomically: beside it, then renamed over it)."""
     workbook = Workbook(write_only=True)
-    ranking = Sheet(workbook.create_sheet(RANKING_SHEET), "C2")
+    provenance = scorecard.provenance
+    ranking = Sheet(workbook.create_sheet(RANKING_SHEET), f"C{PROVENANCE_ROWS + 2}", provenance)
     _ranking(ranking, scorecard)
     ranking.flush()
     for row in scorecard.ranking:
         ws = workbook.create_sheet(department_sheet_name(row.department_id, row.name_en))
-        sheet = Sheet(ws, f"D{METRIC_HEADER_ROW + 1}")
+        sheet = Sheet(ws, f"D{METRIC_HEADER_ROW + 1}", provenance)
         _department(sheet, scorecard, row.department_id)
         sheet.flush()
-    evidence = Sheet(workbook.create_sheet(EVIDENCE_SHEET), "C2")
+    evidence = Sheet(workbook.create_sheet(EVIDENCE_SHEET), f"C{PROVENANCE_ROWS + 2}", provenance)
     _evidence(evidence, scorecard)
     evidence.flush()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    workbook.save(partial)
-    os.replace(partial, path)
-    return path
+    workbook.properties.subject = provenance.workbook_line()
+    return write_atomically(path, workbook.save, readable=True)
 
 
 def write_scorecard_workbook(database: Path, period_id: str, path: Path) -> Path:

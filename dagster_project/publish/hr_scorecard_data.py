@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.landing.database import connect
+from dagster_project.publish.provenance import Provenance, load_provenance
 from dagster_project.publish.scorecard_data import (
     GradeBand,
     Period,
@@ -177,6 +178,7 @@ class HrScorecard:
     evidence: dict[tuple[str, str, str], tuple[PersonRecord, ...]]  # (employee, role, metric) -> records
     roles_of: dict[str, tuple[RoleScore, ...]]  # employee -> every role row in the period, any department
     grade_bands: tuple[GradeBand, ...]
+    provenance: Provenance  # where the data came from: the simulator (demo data) or the sources' hosts
 
     @property
     def is_partial(self) -> bool:
@@ -342,4 +344,5 @@ def load_hr_scorecard(database: Path, period_id: str) -> HrScorecard:
             evidence={k: tuple(v) for k, v in evidence.items()},
             roles_of={k: tuple(v) for k, v in roles_of.items()},
             grade_bands=load_grade_bands(con),
+            provenance=load_provenance(con),
         )

@@ -4,7 +4,9 @@ They name people and show individual scores, so they are HR tier: rendered from 
 `hr` marts (the BI snapshot has none), written under `data/hr/scorecards/<period>/` (never under
 `data/published/`), and marked "HR confidential / 仅限人力资源" on every page and sheet. Like the department
 scorecards they are static and self-contained (CSS inline, no script, nothing loaded from the network),
-and share their stylesheet, Jinja environment and Excel sheet writer. Each person's section walks the
+and share their stylesheet, Jinja environment and Excel sheet writer, and say on every page and sheet
+where the data came from (a "Demo data / 演示数据" banner for the bundled simulator's). Their files are
+the HR tier's: readable by their owner only, or by `DCW_HR_GROUP`. Each person's section walks the
 path from records to grade: value = numerator / denominator from N records, score against target and
 floor, weight, contribution, index, grade; a person who changed role in the period has one row per role.
 English pages, with the Chinese names the marts give (department, role, metric) beside the English.
@@ -12,7 +14,6 @@ English pages, with the Chinese names the marts give (department, role, metric) 
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +21,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from connectors.landing.file_modes import remove_partial_files, write_atomically
 from dagster_project.publish import i18n
-from dagster_project.publish.excel import INDEX, INTEGER, NUMBER, PERCENT, Column, Sheet
+from dagster_project.publish.excel import INDEX, INTEGER, NUMBER, PERCENT, PROVENANCE_ROWS, Column, Sheet
 from dagster_project.publish.hr_scorecard_data import (
     DepartmentPeople,
     HrScorecard,
@@ -179,6 +181,8 @@ class _Site:
             "is_partial": sc.is_partial,
             "grade_bands": sc.grade_bands,
             "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "banner": sc.provenance.bilingual_banner(),
+            "data_from": sc.provenance.sources_line("en"),
             "page_of": page_name,
             "workbook_of": workbook_name,
             "anchor": person_anchor,
@@ -282,10 +286,10 @@ def build_department_workbook(sc: HrScorecard, dept: DepartmentPeople, path: Pat
     workbook.properties.title = f"{dept.name_en}: employee scorecards {sc.period.id}"
     workbook.properties.subject = workbook.properties.keywords = CONFIDENTIAL
 
-    def sheet(name: str, freeze: str) -> Sheet:
+    def sheet(name: str, freeze_column: str, header_rows: int = 1) -> Sheet:
         ws = workbook.create_sheet(name)
         ws.oddHeader.center.text = CONFIDENTIAL
-        return Sheet(ws, freeze)
+        return Sheet(ws, f"{freeze_column}{PROVENANCE_ROWS + header_rows + 1}", sc.provenance)
 
     groups = [
         (r, m, sc.evidence.get((*r.key, m.metric_id), ()))
@@ -303,11 +307,11 @@ def build_department_workbook(sc: HrScorecard, dept: DepartmentPeople, path: Pat
             f"metric, to stay within {EVIDENCE_XLSX_CAP:,} rows); hr.employee_metric_evidence has them all."
         )
 
-    summary = sheet(SUMMARY_SHEET, "A2")
+    summary = sheet(SUMMARY_SHEET, "A")
     _summary(summary, sc, dept, note)
     summary.flush()
 
-    ranking = sheet(RANKING_SHEET, "E2")
+    ranking = sheet(RANKING_SHEET, "E")
     ranking.header(RANKING_COLUMNS)
     for r in dept.roles:
         ranking.add(
@@ -319,7 +323,7 @@ def build_department_workbook(sc: HrScorecard, dept: DepartmentPeople, path: Pat
         )  # fmt: skip
     ranking.flush()
 
-    metrics = sheet(METRICS_SHEET, "E2")
+    metrics = sheet(METRICS_SHEET, "E")
     metrics.header(METRIC_COLUMNS)
     for r in dept.roles:
         for m in sc.metrics.get(r.key, ()):
@@ -332,7 +336,7 @@ def build_department_workbook(sc: HrScorecard, dept: DepartmentPeople, path: Pat
             )  # fmt: skip
     metrics.flush()
 
-    evidence = sheet(EVIDENCE_SHEET, "C3" if cap is not None else "C2")
+    evidence = sheet(EVIDENCE_SHEET, "C", 2 if cap is not None else 1)
     if cap is not None:
         evidence.rows.append([note])
     evidence.header(EVIDENCE_COLUMNS)
@@ -346,7 +350,7 @@ def build_department_workbook(sc: HrScorecard, dept: DepartmentPeople, path: Pat
             )  # fmt: skip
     evidence.flush()
 
-    calibration = sheet(CALIBRATION_SHEET, "D2")
+    calibration = sheet(CALIBRATION_SHEET, "D")
     calibration.header(CALIBRATION_COLUMNS)
     for group in dept.calibration:
         for g in group.grades:
@@ -358,11 +362,7 @@ def build_department_workbook(sc: HrScorecard, dept: DepartmentPeople, path: Pat
             )  # fmt: skip
     calibration.flush()
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    workbook.save(partial)
-    os.replace(partial, path)
-    return path
+    return write_atomically(path, workbook.save, readable=False)
 
 
 # -- entry point -----------------------------------------------------------------------------------------
@@ -371,13 +371,14 @@ def render_hr_scorecards(sc: HrScorecard, out_dir: Path) -> list[Path]:
     page and workbook."""
     site = _Site(sc)
     written = []
+    remove_partial_files(out_dir)  # what a render killed midway left
     # Departments first, the index last: a reader following a link never lands on a missing page.
     for dept in sc.departments.values():
         page = out_dir / page_name(dept.department_id)
-        write_page(page, site.department(dept))
+        write_page(page, site.department(dept), readable=False)
         written += [page, build_department_workbook(sc, dept, out_dir / workbook_name(dept.department_id))]
     index = out_dir / INDEX_PAGE
-    write_page(index, site.index())
+    write_page(index, site.index(), readable=False)
     return [index, *written]
 
 

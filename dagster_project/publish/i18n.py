@@ -8,7 +8,10 @@ can be found on the other.
 
 from __future__ import annotations
 
-from dagster_project.publish.scorecard_data import Period
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # scorecard_data reads provenance, which labels through this module
+    from dagster_project.publish.scorecard_data import Period
 
 LANGUAGES = ("en", "zh")
 
@@ -142,6 +145,20 @@ LABELS: dict[str, dict[str, str]] = {
             "metric_evidence). Self-contained: this page loads nothing from the network."
         ),
         "generated": "Generated",
+        # Provenance: where the published data came from (dagster_project/publish/provenance.py).
+        "demo_data": "Demo data",
+        "demo_data_text": (
+            "Every figure here comes from the bundled source simulator, a generated company, not from "
+            "your systems."
+        ),
+        "data_from": "Data from",
+        "origin_simulator": "the bundled simulator",
+        "origin_unrecorded": "not recorded",
+        "origin_unknown": (
+            "Where this data came from is not recorded (published before origins were kept): treat it "
+            "as unverified."
+        ),
+        "last_extracted": "last extracted {at}",
     },
     "zh": {
         "title": "部门贡献评分卡",
@@ -270,6 +287,13 @@ LABELS: dict[str, dict[str, str]] = {
             "本页面完全离线：不从网络加载任何内容。"
         ),
         "generated": "生成时间",
+        "demo_data": "演示数据",
+        "demo_data_text": "本页所有数据来自内置的模拟数据源（生成的虚构公司），并非贵公司的业务系统。",
+        "data_from": "数据来源",
+        "origin_simulator": "内置模拟数据源",
+        "origin_unrecorded": "未记录",
+        "origin_unknown": "数据来源未记录（在开始记录来源之前发布），请视为未经核实的数据。",
+        "last_extracted": "最近抽取 {at}",
     },
 }
 

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from connectors.landing.database import connect
+from dagster_project.publish.provenance import Provenance, load_provenance
 from dagster_project.publish.snapshot import HR_TIER_ASSETS
 
 MARTS = "marts"
@@ -288,6 +289,7 @@ class Scorecard:
     headcount: dict[str, Headcount]
     quality: QualityRun | None
     grade_bands: tuple[GradeBand, ...]
+    provenance: Provenance  # where the data came from: the simulator (demo data) or the sources' hosts
     source_systems: dict[str, frozenset[str]] = field(default_factory=dict)  # per department, this period
 
     @property
@@ -553,5 +555,6 @@ def load_scorecard(database: Path, period_id: str) -> Scorecard:
             headcount=_headcount(con, period),
             quality=_quality(con),
             grade_bands=load_grade_bands(con),
+            provenance=load_provenance(con),
             source_systems={d: frozenset(s) for d, s in systems.items()},
         )

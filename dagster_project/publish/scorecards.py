@@ -10,7 +10,6 @@ score), so the pages agree with BI and with the Excel workbook.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from connectors.landing.file_modes import remove_partial_files, write_atomically
 from dagster_project.publish import charts, i18n
 from dagster_project.publish.scorecard_data import (
     MetricRow,
@@ -59,12 +59,10 @@ def stylesheet() -> Markup:
     return Markup(text)
 
 
-def write_page(path: Path, text: str) -> None:
-    """Write beside the target and rename over it: a reader opening the page never sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+def write_page(path: Path, text: str, *, readable: bool) -> None:
+    """Write beside the target and rename over it: a reader opening the page never sees half of it.
+    ``readable``: the BI tier's mode (everyone), else the HR tier's (owner, or `DCW_HR_GROUP`)."""
+    write_atomically(path, lambda partial: partial.write_text(text, encoding="utf-8"), readable=readable)
 
 
 def _trend_label(lang: str, kind: str, points: Iterable[TrendPoint]) -> str:
@@ -141,6 +139,8 @@ class _Site:
             ),
             "partial_notice": partial,
             "generated_at": self.generated_at,
+            "banner": sc.provenance.banner(lang),
+            "data_from": sc.provenance.sources_line(lang),
             "quality": sc.quality,
             "quality_time": quality_time,
             "grade_bands": sc.grade_bands,
@@ -276,10 +276,11 @@ def render_site(scorecard: Scorecard, out_dir: Path) -> Path:
     """Write the scorecard's pages under `out_dir`; returns the English ranking page."""
     site = _Site(scorecard)
     for lang, folder in (("en", out_dir), ("zh", out_dir / ZH_DIR)):
+        remove_partial_files(folder)  # what a render killed midway left
         # Department pages first, the ranking last: a reader following a link never lands on a missing page.
         for row in scorecard.ranking:
-            write_page(folder / page_name(row.department_id), site.department(lang, row))
-        write_page(folder / INDEX_PAGE, site.index(lang))
+            write_page(folder / page_name(row.department_id), site.department(lang, row), readable=True)
+        write_page(folder / INDEX_PAGE, site.index(lang), readable=True)
     return out_dir / INDEX_PAGE
 
 

@@ -1,10 +1,18 @@
 """The BI tier: an atomic, read-only snapshot of the department-level marts, as DuckDB and Parquet.
 
 BI tools must be able to query while the pipeline runs and never see half a result. So the snapshot is
-built beside the published one and swapped in with one rename: a reader that opened the old file keeps
-reading it, the next one opens the new one, and nobody ever shares a file with a writer (no lock
-errors). Parquet files live in a versioned folder that a `parquet` symlink points at, swapped the same
-way; resolve the link once and read all tables from that folder to see one snapshot.
+built beside the published one, in a `.building-<id>` folder (the DuckDB file and the Parquet folder),
+and swapped in with renames: a reader that opened the old file keeps reading it, the next one opens the
+new one, and nobody ever shares a file with a writer (no lock errors). Parquet files live in a
+versioned folder that a `parquet` symlink points at, swapped the same way; resolve the link once and
+read all tables from that folder to see one snapshot.
+
+A publication killed midway leaves a `.building-*` folder, perhaps a temporary link or a version folder
+the link never pointed at; the next one removes them first, so they never count among the versions
+kept (`PARQUET_VERSIONS_KEPT` counts complete, published versions only) and never reach a reader.
+
+Every snapshot says where its data came from (`marts.source_origins`, the `_snapshot` table's
+`is_demo_data` and `data_origin`, the manifest's `origin`): see `provenance`.
 
 Employee-level data stays in the working database (the HR tier). Here only department-level tables are
 copied; where a record key names a person's record (the HR source's employees, reviews, time off,
@@ -22,14 +30,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from connectors.landing.database import connect
+from connectors.landing.database import attach, connect
+from connectors.landing.file_modes import make_folder, make_private, make_readable
 from connectors.settings import PSEUDONYM_KEY_ENV, Secret
+from dagster_project.publish.provenance import load_provenance
 
 PUBLISHED_DB = "warehouse.duckdb"
 PARQUET_LINK = "parquet"
 SNAPSHOT_TABLE = "_snapshot"
 SNAPSHOT_TABLES_TABLE = "_snapshot_tables"
 PARQUET_VERSIONS_KEPT = 3
+MANIFEST = "_snapshot.json"
+BUILDING_PREFIX = ".building-"
 LOCAL_KEY_FILE = Path("secrets") / "pseudonym.key"
 
 # Record keys of these HR streams identify a person (or embed their employee id): pseudonymized.
@@ -50,6 +62,7 @@ PSEUDONYM = "'p_' || substr(sha256(pseudonym.key || '|' || {column}), 1, 16)"
 BI_TABLES: dict[str, str] = {
     "departments": "select * from working.marts.departments",
     "dim_department": "select * from working.marts.dim_department",
+    "source_origins": "select * from working.marts.source_origins",
     "metric_catalog": "select * from working.marts.metric_catalog",
     "scoring_scheme": "select * from working.marts.scoring_scheme",
     "grade_bands": "select * from working.marts.grade_bands",
@@ -90,6 +103,8 @@ class Snapshot:
     snapshot_id: str
     published_at: str
     row_counts: dict[str, int]
+    is_demo_data: bool
+    data_origin: str
 
 
 def pseudonym_key(data_dir: Path) -> Secret:
@@ -99,25 +114,27 @@ def pseudonym_key(data_dir: Path) -> Secret:
         return Secret(value)
     path = data_dir / LOCAL_KEY_FILE
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(path.parent, readable=False)
         path.touch(mode=0o600)
         path.write_text(secrets.token_hex(32))
+    make_private(path.parent)
     return Secret(path.read_text().strip())
 
 
 def publish_snapshot(warehouse: Path, published: Path, key: Secret, run_id: str) -> Snapshot:
     """Build the BI tier beside the published one, then swap it in atomically (file and Parquet)."""
-    published.mkdir(parents=True, exist_ok=True)
+    make_folder(published, readable=True)
+    remove_leftovers(published)
     published_at = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     snapshot_id = f"{published_at}-{run_id[:8]}"
-    building = published / f".building-{snapshot_id}"
+    building = published / f"{BUILDING_PREFIX}{snapshot_id}"
     building.mkdir()
     database = building / PUBLISHED_DB
-    parquet = published / f"{PARQUET_LINK}-{snapshot_id}"
+    parquet = building / f"{PARQUET_LINK}-{snapshot_id}"
     parquet.mkdir()
     counts: dict[str, int] = {}
     with connect(database) as out:
-        out.execute(f"attach '{warehouse.resolve()}' as working (read_only)")
+        attach(out, warehouse, "working")
         out.execute("create temp table pseudonym as select ?::varchar as key", [key.reveal()])
         out.execute("create schema marts")
         for table, select in BI_TABLES.items():
@@ -126,20 +143,39 @@ def publish_snapshot(warehouse: Path, published: Path, key: Secret, run_id: str)
             out.execute(f"copy marts.{table} to '{parquet / f'{table}.parquet'}' (format parquet)")
         out.execute("drop table pseudonym")
         out.execute("detach working")
+        provenance = load_provenance(out)
         out.execute(
-            f"create table marts.{SNAPSHOT_TABLE} as select ? as snapshot_id, ? as published_at, ? as run_id",
-            [snapshot_id, published_at, run_id],
+            f"create table marts.{SNAPSHOT_TABLE} as select ? as snapshot_id, ? as published_at, "
+            "? as run_id, ? as is_demo_data, ? as data_origin",
+            [snapshot_id, published_at, run_id, provenance.is_demo, provenance.summary()],
         )
         out.execute(f"create table marts.{SNAPSHOT_TABLES_TABLE} (table_name varchar, row_count bigint)")
         out.executemany(f"insert into marts.{SNAPSHOT_TABLES_TABLE} values (?, ?)", list(counts.items()))
         out.execute("checkpoint")
-    manifest = {"snapshot_id": snapshot_id, "published_at": published_at, "run_id": run_id, "rows": counts}
-    (parquet / "_snapshot.json").write_text(json.dumps(manifest, indent=2))
+    manifest = {
+        "snapshot_id": snapshot_id,
+        "published_at": published_at,
+        "run_id": run_id,
+        "origin": provenance.as_dict(),
+        "rows": counts,
+    }
+    (parquet / MANIFEST).write_text(json.dumps(manifest, indent=2))
+    make_readable(database, parquet)
+    version = published / parquet.name
+    os.replace(parquet, version)
     os.replace(database, published / PUBLISHED_DB)
-    _swap_link(published / PARQUET_LINK, parquet)
+    _swap_link(published / PARQUET_LINK, version)
     shutil.rmtree(building, ignore_errors=True)
     _prune(published)
-    return Snapshot(published / PUBLISHED_DB, parquet, snapshot_id, published_at, counts)
+    return Snapshot(
+        published / PUBLISHED_DB,
+        version,
+        snapshot_id,
+        published_at,
+        counts,
+        provenance.is_demo,
+        provenance.summary(),
+    )
 
 
 def _swap_link(link: Path, target: Path) -> None:
@@ -149,8 +185,36 @@ def _swap_link(link: Path, target: Path) -> None:
     os.replace(temporary, link)
 
 
+def _published_versions(published: Path) -> list[Path]:
+    """The complete Parquet versions the link has pointed at: a manifest, and no newer than its target
+    (a version newer than the link's target was never published: its run died before the swap)."""
+    link = published / PARQUET_LINK
+    current = os.readlink(link) if link.is_symlink() else None
+    return sorted(
+        p
+        for p in published.glob(f"{PARQUET_LINK}-*")
+        if p.is_dir() and not p.is_symlink() and (p / MANIFEST).is_file() and current and p.name <= current
+    )
+
+
+def remove_leftovers(published: Path) -> list[Path]:
+    """Remove what a killed publication left: `.building-*` folders, temporary links, and version
+    folders never published (incomplete, or newer than the link's target). Returns what it removed."""
+    kept = set(_published_versions(published))
+    leftovers = [
+        *published.glob(f"{BUILDING_PREFIX}*"),
+        *published.glob(f".{PARQUET_LINK}-*"),
+        *(p for p in published.glob(f"{PARQUET_LINK}-*") if p not in kept),
+    ]
+    for path in leftovers:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return leftovers
+
+
 def _prune(published: Path) -> None:
     """Keep a few Parquet versions: a reader that resolved the link a moment ago still finds its files."""
-    versions = sorted(p for p in published.glob(f"{PARQUET_LINK}-*") if p.is_dir())
-    for old in versions[:-PARQUET_VERSIONS_KEPT]:
+    for old in _published_versions(published)[:-PARQUET_VERSIONS_KEPT]:
         shutil.rmtree(old, ignore_errors=True)

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from connectors.landing.database import connect
+from connectors.landing.file_modes import make_private
 from dagster_project.quality.checks import CHECKS, VOLUME_CHECKS, QualityCheck, quality_dir
 
 QUALITY_RESULTS = "marts.quality_results"
@@ -74,6 +75,7 @@ def run_quality_checks(
     for name, rows in previous.items():
         frames[name] = _as_ratio_of_previous(frames[name], rows)
     outcomes = _validate(checks, frames, quality_dir(warehouse))
+    make_private(quality_dir(warehouse))  # Data Docs show failing places: employee ids among them
     with connect(warehouse) as connection:
         store_outcomes(connection, outcomes, run_id)
     return outcomes

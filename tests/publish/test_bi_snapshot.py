@@ -126,3 +126,25 @@ def test_employee_keys_are_pseudonymized_stably_and_differ_under_another_key(bui
 
     assert pseudonym_key(tmp_path).reveal() == "from-the-environment"
     assert b"key-one" not in (tmp_path / "a" / PUBLISHED_DB).read_bytes(), "the key never reaches the file"
+
+
+def test_the_snapshot_and_its_manifest_say_the_data_is_the_simulators(built, tmp_path):
+    warehouse = copy_warehouse(built.path, tmp_path / "warehouse.duckdb")
+    snapshot = publish_snapshot(warehouse, tmp_path / "published", Secret("k"), "run-demo")
+    assert snapshot.is_demo_data
+    with duckdb.connect(str(snapshot.database), read_only=True) as connection:
+        [(is_demo, origin)] = connection.execute(
+            "select is_demo_data, data_origin from marts._snapshot"
+        ).fetchall()
+        origins = connection.execute(
+            "select source_system, origin, is_simulator from marts.source_origins order by 1"
+        ).fetchall()
+    assert is_demo is True
+    assert origin == "crm=simulator; erp=simulator; hr=simulator; ticketing=simulator"
+    assert origins == [(s, "simulator", True) for s in ("crm", "erp", "hr", "ticketing")]
+    manifest = json.loads((snapshot.parquet / "_snapshot.json").read_text())
+    assert manifest["origin"]["demo_data"] is True
+    assert {s["source_system"]: s["origin"] for s in manifest["origin"]["sources"]} == dict.fromkeys(
+        ("crm", "erp", "hr", "ticketing"), "simulator"
+    )
+    assert all(s["last_succeeded_at"] for s in manifest["origin"]["sources"])

@@ -23,6 +23,7 @@ from dagster_project.assets.hr_scorecards import employee_scorecards, hr_scoreca
 from dagster_project.assets.publication import published_dir
 from dagster_project.assets.scorecards import quarter_of
 from dagster_project.publish import i18n
+from dagster_project.publish.excel import PROVENANCE_ROWS
 from dagster_project.publish.hr_scorecard_data import load_hr_scorecard
 from dagster_project.publish.hr_scorecards import (
     CONFIDENTIAL,
@@ -43,6 +44,7 @@ from dagster_project.publish.scorecard_data import ScorecardError, natural_key
 from dagster_project.publish.scorecards import page_name
 from dagster_project.resources import Warehouse
 from tests.conftest import copy_warehouse, query
+from tests.publish.provenance_checks import assert_every_page_and_sheet_says_demo_data
 from tests.publish.test_scorecards import REMOTE_REFERENCE
 
 TOLERANCE = 1e-6
@@ -284,9 +286,10 @@ def test_each_workbook_ranks_the_departments_people_with_their_metrics_and_every
     for department_id, people in _by_department(_card(published.warehouse, period)).items():
         workbook = load_workbook(published.folders[period] / workbook_name(department_id), read_only=True)
         assert workbook.sheetnames[:4] == [SUMMARY_SHEET, RANKING_SHEET, METRICS_SHEET, EVIDENCE_SHEET]
-        summary = [tuple(r) for r in workbook[SUMMARY_SHEET].iter_rows(min_row=2, values_only=True)]
+        first = PROVENANCE_ROWS + 2  # below the provenance row and the header
+        summary = [tuple(r) for r in workbook[SUMMARY_SHEET].iter_rows(min_row=first, values_only=True)]
         assert summary[0] == ("Classification / 密级", CONFIDENTIAL)
-        ranking = list(workbook[RANKING_SHEET].iter_rows(min_row=2, values_only=True))
+        ranking = list(workbook[RANKING_SHEET].iter_rows(min_row=first, values_only=True))
         assert len(ranking) == len(people)
         for row, person in zip(ranking, people, strict=True):
             assert row[COLUMN["Employee id"]] == person["employee_id"]
@@ -294,8 +297,9 @@ def test_each_workbook_ranks_the_departments_people_with_their_metrics_and_every
             assert row[COLUMN["Rank in department"]] == person["rank_in_department"]
             assert row[COLUMN["Index"]] == pytest.approx(person["employee_index"], abs=TOLERANCE)
             assert row[COLUMN["Grade"]] == person["grade"]
-        assert sum(1 for _ in workbook[METRICS_SHEET].iter_rows(min_row=2)) == lines[department_id]
-        assert sum(1 for _ in workbook[EVIDENCE_SHEET].iter_rows(min_row=2)) == evidence.get(department_id, 0)
+        assert sum(1 for _ in workbook[METRICS_SHEET].iter_rows(min_row=first)) == lines[department_id]
+        evidence_rows = sum(1 for _ in workbook[EVIDENCE_SHEET].iter_rows(min_row=first))
+        assert evidence_rows == evidence.get(department_id, 0)
         workbook.close()
 
 
@@ -307,7 +311,7 @@ def test_a_workbook_caps_the_evidence_per_person_and_metric_and_says_so(publishe
     monkeypatch.setattr("dagster_project.publish.hr_scorecards.EVIDENCE_XLSX_CAP", 100)
     path = build_department_workbook(sc, dept, tmp_path / "capped.xlsx")
     sheet = load_workbook(path, read_only=True)[EVIDENCE_SHEET]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = list(sheet.iter_rows(min_row=PROVENANCE_ROWS + 1, values_only=True))
     note = rows[0][0]
     assert "source records on the Evidence sheet" in note and "hr.employee_metric_evidence" in note
     assert rows[1][0].startswith("Employee id") and 0 < len(rows) - 2 <= 100
@@ -384,7 +388,7 @@ def test_a_person_who_changed_role_shows_one_row_per_role_with_its_months(publis
         ranking = load_workbook(out / workbook_name(department_id), read_only=True)[RANKING_SHEET]
         months_by_role = {
             row[COLUMN["Role id"]]: row[COLUMN["Months in role"]]
-            for row in ranking.iter_rows(min_row=2, values_only=True)
+            for row in ranking.iter_rows(min_row=PROVENANCE_ROWS + 2, values_only=True)
             if row[COLUMN["Employee id"]] == employee_id
         }
         assert months_by_role == {role: months for d, role, months, *_ in here}
@@ -411,3 +415,7 @@ def test_nothing_is_rendered_from_a_run_whose_blocking_gate_failed(published, tm
     (failure,) = [e for e in result.all_events if e.is_step_failure]
     assert "cost_centers_resolve" in failure.event_specific_data.error.message
     assert not hr_scorecards_dir(warehouse).exists()
+
+
+def test_a_simulator_run_says_demo_data_on_every_hr_page_and_every_sheet(published: Published):
+    assert_every_page_and_sheet_says_demo_data(published.folders.values())

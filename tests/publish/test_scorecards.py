@@ -29,6 +29,7 @@ from dagster_project.publish.charts import EXTENSION_COLOUR
 from dagster_project.publish.excel import (
     EVIDENCE_SHEET,
     METRIC_HEADER_ROW,
+    PROVENANCE_ROWS,
     RANKING_SHEET,
     WEIGHTED_CONTRIBUTION,
     department_sheet_name,
@@ -38,6 +39,7 @@ from dagster_project.publish.i18n import LABELS
 from dagster_project.publish.scorecard_data import ScorecardError
 from dagster_project.publish.scorecards import EVIDENCE_KEY_CAP, page_name, write_scorecards
 from tests.conftest import copy_warehouse, query
+from tests.publish.provenance_checks import assert_every_page_and_sheet_says_demo_data
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "data" / "scorecards" / "screenshots"
@@ -229,11 +231,12 @@ def test_the_workbook_opens_and_its_numbers_are_the_marts(rendered: Rendered, wh
     ]
 
     sheet = workbook[RANKING_SHEET]
-    assert sheet.freeze_panes == "C2"
-    header = [c.value for c in sheet[1]]
+    header_row = PROVENANCE_ROWS + 1
+    assert sheet.freeze_panes == f"C{header_row + 1}"
+    header = [c.value for c in sheet[header_row]]
     assert header[0] == "Rank\n排名" and "Index\n指数" in header and "Change\n变化" in header
     col = {name.split("\n")[0]: i for i, name in enumerate(header)}
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=header_row + 1)]
     assert len(rows) == len(ranking)
     for row, mart in zip(rows, ranking, strict=True):
         assert row[col["Department id"]] == mart["department_id"]
@@ -258,7 +261,10 @@ def test_the_workbook_opens_and_its_numbers_are_the_marts(rendered: Rendered, wh
     for mart in ranking:
         sheet = workbook[department_sheet_name(mart["department_id"], mart["name_en"])]
         assert sheet.freeze_panes == f"D{METRIC_HEADER_ROW + 1}"
-        summary = {h.value.split("\n")[0]: v.value for h, v in zip(sheet[1], sheet[2], strict=False)}
+        summary = {
+            h.value.split("\n")[0]: v.value
+            for h, v in zip(sheet[header_row], sheet[header_row + 1], strict=False)
+        }
         assert summary["Department id"] == mart["department_id"] and summary["Period"] == period
         assert _close(summary["Index"], mart["contribution_index"])
         assert summary["Grade"] == mart["grade"]
@@ -288,8 +294,8 @@ def test_the_workbook_opens_and_its_numbers_are_the_marts(rendered: Rendered, wh
         assert math.isclose(sum(v[6] for v in contribution_rows), mart["contribution_index"], abs_tol=1e-6)
 
     sheet = workbook[EVIDENCE_SHEET]
-    assert sheet.freeze_panes == "C2"
-    evidence = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sheet.freeze_panes == f"C{header_row + 1}"
+    evidence = list(sheet.iter_rows(min_row=header_row + 1, values_only=True))
     ((count,),) = query(
         rendered.warehouse, "select count(*) from marts.metric_evidence where period_id = ?", [period]
     )
@@ -529,3 +535,9 @@ def test_every_label_exists_in_both_languages():
     assert set(LABELS["en"]) == set(LABELS["zh"])
     untranslated = [key for key in LABELS["en"] if LABELS["zh"][key] == LABELS["en"][key]]
     assert not untranslated
+
+
+def test_a_simulator_run_says_demo_data_on_every_page_and_every_sheet(rendered: Rendered):
+    """The session's warehouse was extracted from the bundled simulator: every page (both languages,
+    ranking and departments, month and quarter) opens with the banner, every sheet's first row too."""
+    assert_every_page_and_sheet_says_demo_data(site.parent for site in rendered.sites.values())

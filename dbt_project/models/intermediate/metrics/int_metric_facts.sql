@@ -3,7 +3,8 @@
     that record's part of the numerator and of the denominator. A metric value is the sum of its
     numerators over the sum of its denominators, so the same rows give the month, roll up to the quarter
     and are the evidence a score is traced back to. Only the families a metric applies to (catalog
-    department_families) keep their rows.
+    department_families) keep their rows, and a record a metric cannot use (a field it needs came
+    malformed: int_metric_exceptions) is left out of that metric only.
 -#}
 with
 
@@ -24,6 +25,12 @@ catalog as (
     where grain = 'department_month'
 ),
 
+exceptions as (
+    select distinct metric_id, source_system, source_stream, record_key
+    from {{ ref('int_metric_exceptions') }}
+    where scope = 'department'
+),
+
 final as (
     select facts.*
     from facts
@@ -32,7 +39,15 @@ final as (
         on catalog.metric_id = facts.metric_id
         and {{ dbt.concat(["'|'", "catalog.department_families", "'|'"]) }}
             like {{ dbt.concat(["'%|'", "departments.family", "'|%'"]) }}
-    where facts.numerator <> 0 or facts.denominator <> 0
+    where (facts.numerator <> 0 or facts.denominator <> 0)
+        and not exists (
+            select 1
+            from exceptions
+            where exceptions.metric_id = facts.metric_id
+                and exceptions.source_system = facts.source_system
+                and exceptions.source_stream = facts.source_stream
+                and exceptions.record_key = facts.record_key
+        )
 )
 
 select * from final

@@ -4,7 +4,8 @@
     the same fact models, so an employee's value and their department's are one definition summed over
     different records. Unlike the department facts they are not limited to the metric's department
     families: a finance officer in administration is appraised on postings although administration as a
-    department is not.
+    department is not. A record the person's scorecard cannot use (int_metric_exceptions, scope
+    employee) is left out of that metric.
 -#}
 with
 
@@ -21,6 +22,12 @@ catalog as (
 
 role_months as (
     select * from {{ ref('int_employee_role_months') }}
+),
+
+exceptions as (
+    select distinct metric_id, source_system, source_stream, record_key
+    from {{ ref('int_metric_exceptions') }}
+    where scope = 'employee'
 ),
 
 final as (
@@ -42,6 +49,14 @@ final as (
         and role_months.month_start_date = facts.month_start_date
     where facts.employee_id is not null
         and (facts.numerator <> 0 or facts.denominator <> 0)
+        and not exists (
+            select 1
+            from exceptions
+            where exceptions.metric_id = facts.metric_id
+                and exceptions.source_system = facts.source_system
+                and exceptions.source_stream = facts.source_stream
+                and exceptions.record_key = facts.record_key
+        )
 )
 
 select * from final

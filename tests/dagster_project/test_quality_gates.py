@@ -1,6 +1,6 @@
 """Quality gates: silent on a clean company, and each planted defect caught by its check, named, and held.
 
-One run plants every defect (the simulator's six and a broken scoring scheme in a scratch copy of the dbt
+One run plants every defect (the simulator's seven and a broken scoring scheme in a scratch copy of the dbt
 project), then runs the real pipeline through Dagster with a Python asset downstream of the marts: the
 blocking checks must fail, say where, and keep the marts and that asset from running.
 """

@@ -124,7 +124,11 @@
 {%- endmacro %}
 
 {% macro default__has_field_issue(field_issues, column) -%}
-    coalesce(any_match({{ field_issues }}, issue -> issue.column_name = '{{ column }}'), false)
+    exists (
+        select 1
+        from unnest({{ field_issues }}) as issue (record_key, field, column_name, raw_value, reason)
+        where issue.column_name = '{{ column }}'
+    )
 {%- endmacro %}
 
 {% macro duckdb__has_field_issue(field_issues, column) -%}

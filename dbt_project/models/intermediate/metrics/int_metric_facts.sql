@@ -25,12 +25,6 @@ catalog as (
     where grain = 'department_month'
 ),
 
-exceptions as (
-    select distinct metric_id, source_system, source_stream, record_key
-    from {{ ref('int_metric_exceptions') }}
-    where scope = 'department'
-),
-
 final as (
     select facts.*
     from facts
@@ -40,14 +34,7 @@ final as (
         and {{ dbt.concat(["'|'", "catalog.department_families", "'|'"]) }}
             like {{ dbt.concat(["'%|'", "departments.family", "'|%'"]) }}
     where (facts.numerator <> 0 or facts.denominator <> 0)
-        and not exists (
-            select 1
-            from exceptions
-            where exceptions.metric_id = facts.metric_id
-                and exceptions.source_system = facts.source_system
-                and exceptions.source_stream = facts.source_stream
-                and exceptions.record_key = facts.record_key
-        )
+        and {{ is_usable_fact('facts', 'department') }}
 )
 
 select * from final

@@ -24,12 +24,6 @@ role_months as (
     select * from {{ ref('int_employee_role_months') }}
 ),
 
-exceptions as (
-    select distinct metric_id, source_system, source_stream, record_key
-    from {{ ref('int_metric_exceptions') }}
-    where scope = 'employee'
-),
-
 final as (
     select
         facts.employee_id,
@@ -49,14 +43,7 @@ final as (
         and role_months.month_start_date = facts.month_start_date
     where facts.employee_id is not null
         and (facts.numerator <> 0 or facts.denominator <> 0)
-        and not exists (
-            select 1
-            from exceptions
-            where exceptions.metric_id = facts.metric_id
-                and exceptions.source_system = facts.source_system
-                and exceptions.source_stream = facts.source_stream
-                and exceptions.record_key = facts.record_key
-        )
+        and {{ is_usable_fact('facts', 'employee') }}
 )
 
 select * from final

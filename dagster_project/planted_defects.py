@@ -1,4 +1,4 @@
-"""Planted defects for proving the quality gates: the simulator's six, plus a broken scoring scheme.
+"""Planted defects for proving the quality gates: the simulator's seven, plus a broken scoring scheme.
 
 The scheme is HR's data, not a source system's, so its defect is planted in a scratch copy of the dbt
 project (never in the repository's seeds): a version that starts with the simulator's defect month and
@@ -26,6 +26,7 @@ CAUGHT_BY: dict[str, str] = {
     "duplicated_keys": "work_emails_identify_one_employee",
     "wrong_timezone": "events_keep_their_instant_across_clocks",
     "stale_source": "crm_is_fresh",
+    "locale_amounts": "malformed_fields_stay_rare",
     SCHEME_DEFECT: "assert_scheme_weights_sum_to_100",
 }
 

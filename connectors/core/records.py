@@ -1,4 +1,8 @@
-"""What makes a raw record: its key, its content hash, its source timestamp, and why it may be refused."""
+"""What makes a raw record: its key, its content hash, its source timestamp, and why it may be refused.
+
+Only a record without a usable key (or, on an incremental stream, cursor) is refused; the values of
+its other fields are staging's to judge (`dbt_project/macros/field_checks.sql`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -112,6 +116,11 @@ def record_key(record: Mapping[str, Any], primary_key: tuple[str, ...]) -> str:
         value = dig(record, path, _MISSING)
         if value is _MISSING or value is None or value == "":
             raise RecordRejected(f"missing primary key field '{path}'")
+        if isinstance(value, list | dict):
+            # str() of a container is no identity the source would recognise, and two spellings of
+            # the same list would land as two records.
+            kind = "a list" if isinstance(value, list) else "an object"
+            raise RecordRejected(f"primary key field '{path}' is {kind}, not a scalar")
         parts.append(str(value))
     if len(parts) == 1:
         return parts[0]
@@ -120,43 +129,3 @@ def record_key(record: Mapping[str, Any], primary_key: tuple[str, ...]) -> str:
 
 class RecordRejected(ValueError):
     """A record that cannot be landed; the reason goes to `raw._rejects` with the raw text."""
-
-
-# How the APIs say "no value": absent, null, empty, or BambooHR's zero date.
-_ABSENT = (None, "", "0000-00-00")
-
-
-def check_field(record: Mapping[str, Any], path: str, kinds: str | tuple[str, ...]) -> None:
-    """Raise RecordRejected unless `record[path]` is of each kind declared: required/timestamp/date/number."""
-    for kind in (kinds,) if isinstance(kinds, str) else kinds:
-        _check_one(record, path, kind)
-
-
-def _check_one(record: Mapping[str, Any], path: str, kind: str) -> None:
-    value = dig(record, path, _MISSING)
-    present = value is not _MISSING and value not in _ABSENT
-    if kind == "required":
-        if not present:
-            raise RecordRejected(f"missing required field '{path}'")
-        return
-    if not present:
-        return
-    if kind == "timestamp":
-        try:
-            parse_instant(value)
-        except ValueError:
-            raise RecordRejected(f"field '{path}' is not a timestamp: {value!r}") from None
-    elif kind == "date":
-        try:
-            date.fromisoformat(str(value)[:10])
-        except ValueError:
-            raise RecordRejected(f"field '{path}' is not a date: {value!r}") from None
-    elif kind == "number":
-        try:
-            float(value)
-        except (TypeError, ValueError):
-            raise RecordRejected(f"field '{path}' is not a number: {value!r}") from None
-        if isinstance(value, bool):
-            raise RecordRejected(f"field '{path}' is not a number: {value!r}")
-    else:
-        raise ValueError(f"unknown check kind {kind!r}")

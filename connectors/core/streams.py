@@ -74,7 +74,6 @@ class Stream:
     body: Mapping[str, Any] | None = None
     cursor: IncrementalCursor | None = None
     updated_at: str | None = None
-    checks: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     deleted_when: Callable[[Mapping[str, Any]], bool] | None = None
     # Keys that locate a record rather than describe it (Jira's `self` links carry the site's host):
     # kept in the payload, left out of the content hash so that a moved site does not re-land history.
@@ -106,7 +105,7 @@ def extract_records(response: Any, records_at: RecordsAt) -> list[Any]:
 
 
 def highest_cursor(records: list[Any], path: str, current: datetime | None) -> datetime | None:
-    """The highest parseable cursor value; garbled ones are left for validation to reject."""
+    """The highest parseable cursor value; garbled ones are left for landing to reject."""
     high = current
     for record in records:
         try:

@@ -16,7 +16,10 @@ Where the defects sit (`manifest` lists the exact records):
 - ``minutes_not_hours`` (HR): the month's training records report minutes in ``hours``;
 - ``duplicated_keys`` (HR): three new employee ids re-using three active employees' work email;
 - ``wrong_timezone`` (Jira): the month's SD issues render company wall-clock time labelled ``+0000``;
-- ``stale_source`` (CRM): HubSpot serves everything as of 10 days before the simulator's as-of.
+- ``stale_source`` (CRM): HubSpot serves everything as of 10 days before the simulator's as-of;
+- ``locale_amounts`` (ERP): from the defect month's first day on, the purchase-invoice interface writes
+  ``Amount`` in the German spelling (``1.234,56``), as after a locale switch: every invoice received
+  since then has a malformed amount.
 
 The APIs call the hooks of one `Plan` per simulator (each call site is marked ``[defects]``);
 `manifest` is the same plan's account of where it planted what, also served at ``GET /_sim/defects``.
@@ -45,6 +48,7 @@ from .clock import (
 from .gen_erp_reference import COMPANY_CODE, ORPHAN_COST_CENTER
 from .gen_hr import training_records
 from .gen_jira import PROJECTS
+from .mess import european_spelling
 from .records import Record, Version, unit
 
 if TYPE_CHECKING:
@@ -133,9 +137,15 @@ class Plan:
 
     def erp_row(self, entity_set: str, rec: Record, state: dict[str, Any]) -> None:
         """Rewrite one OData row's state in place, before its malformed spelling is applied."""
-        if not self.on & {"unmapped_cost_center", "revenue_mismatch"}:
+        if not self.on & {"unmapped_cost_center", "revenue_mismatch", "locale_amounts"}:
             return
         eid = rec.key[0]
+        if (
+            entity_set == "PurchaseInvoices"
+            and "locale_amounts" in self.on
+            and self._after_locale_switch(rec)
+        ):
+            state["Amount"] = european_spelling(state["Amount"])
         if entity_set == "GLEntries":
             if "unmapped_cost_center" in self.on and eid in self._moved_gl_lines():
                 state["CostCenterID"] = UNMAPPED_COST_CENTER
@@ -143,6 +153,9 @@ class Plan:
                 state["AmountInTransactionCurrency"] = _inflate(state["AmountInTransactionCurrency"])
         elif entity_set == "SalesInvoices" and "revenue_mismatch" in self.on and eid in self._inflated()[0]:
             state["Amount"] = _inflate(state["Amount"])
+
+    def _after_locale_switch(self, rec: Record) -> bool:
+        return local_day(rec.created) >= self.first_day
 
     def _unmapped_cost_center(self) -> Record:
         state = {
@@ -481,6 +494,26 @@ def _locate_stale_source(p: Plan) -> list[dict[str, Any]]:
     return out
 
 
+def _locate_locale_amounts(p: Plan) -> list[dict[str, Any]]:
+    keys = [
+        rec.key[0]
+        for rec in p.co.records("erp.purchase_invoices", p.first_day, local_day(p.now - 1))
+        if rec.visible_index(p.now) is not None and rec.malformed is None
+    ]
+    m = p.month_text
+    return [
+        _entry(
+            "locale_amounts",
+            "erp",
+            "purchase_invoices",
+            f"PurchaseInvoices received from {date.fromordinal(p.first_day)} on: Amount is text in the "
+            "German spelling (1.234,56) instead of a number, as after a locale switch of the interface",
+            sorted(keys),
+            m,
+        )
+    ]
+
+
 KINDS: dict[str, DefectKind] = {
     k.name: k
     for k in (
@@ -510,6 +543,12 @@ KINDS: dict[str, DefectKind] = {
         ),
         DefectKind(
             "stale_source", "crm", f"the CRM stops {STALE_DAYS} days before the as-of", _locate_stale_source
+        ),
+        DefectKind(
+            "locale_amounts",
+            "erp",
+            "purchase-invoice amounts in the German spelling since a locale switch",
+            _locate_locale_amounts,
         ),
     )
 }

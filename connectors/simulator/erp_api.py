@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 from .clock import iso_z
 from .company import KINDS
 from .http_server import Request, Response, json_response
+from .mess import european_spelling
 from .odata import (
     ENTITY_SETS,
     MODIFIED,
@@ -39,11 +40,6 @@ def _error(status: int, code: str, message: str, headers: list[tuple[str, str]] 
     return json_response(
         status, {"error": {"code": code, "message": message}}, ODATA_HEADERS + (headers or [])
     )
-
-
-def _european(amount: float) -> str:
-    """The malformed spelling of an amount: ``1.234,56``."""
-    return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 class ErpApi:
@@ -216,7 +212,7 @@ class ErpApi:
         state[MODIFIED] = rec.versions[i].ts
         self.sim.defects.erp_row(es.name, rec, state)  # [defects] no-op without defects
         if rec.malformed == "amount_not_number":
-            state["AmountInTransactionCurrency"] = _european(state["AmountInTransactionCurrency"])
+            state["AmountInTransactionCurrency"] = european_spelling(state["AmountInTransactionCurrency"])
         elif rec.malformed == "bad_posting_date":
             y, m, d = state["PostingDate"].split("-")
             state["PostingDate"] = f"{d}.{m}.{y}"

@@ -69,6 +69,11 @@ SD_SPELLING_MIX: tuple[tuple[str, float], ...] = (
 )
 
 
+def european_spelling(amount: float) -> str:
+    """An amount as a German-locale system writes it: ``1.234,56`` (a malformed number on the wire)."""
+    return f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def hits(seed: int, what: str, key: object, rate: float) -> bool:
     """Whether the record ``key`` of stream ``what`` gets this piece of mess (stable per key)."""
     return unit(seed, "mess", what, key) < rate

@@ -24,15 +24,25 @@ Common rules (the contract shared with the SQL):
 - headcount on day d: hire day <= d <= termination day (both inclusive, None = still employed); average
   headcount = (headcount on the month's first day + on its last day) / 2; workdays are Monday-Friday.
 
+Malformed records (``Record.malformed``) land in the warehouse as the source sent them; staging turns
+the malformed field into null (a row of ``intermediate.int_field_issues``), and only the metrics that
+need that field skip the record (the catalog's ``required_fields``). So a malformed record counts in
+every metric that does not need its malformed field:
+- an employee with hire date "0000-00-00" (`HIRE_DATE_UNREADABLE`) is in no headcount and in nothing
+  measured over the months of employment (attendance and its time off, voluntary attrition, training
+  completion, training hours per employee and their training records, 90-day retention, the per-FTE
+  denominator of support, their own employee scorecard months), but their work resolves to their
+  department by work email: their tickets, deals, postings, processed invoices and 360 reviews count;
+- a GL line with a European-spelled amount counts in posting accuracy, not in budget variance's actuals;
+- an RD issue with "?" story points counts everywhere (no metric reads story points); so does an SD
+  issue with a garbage ``created`` (the SD metrics read the SLA cycles and the resolution);
+- a deal with amount "TBD" counts in win rate and sales cycle, not in revenue attainment;
+- feedback with an empty value is in no CSAT; time off with an unparseable start is no absence.
+
 Excluded on purpose, because the warehouse cannot see it (each would otherwise make the comparison
 inexact):
-- malformed records (``Record.malformed``): rejected at landing (kept in ``raw._rejects``). That covers
-  time off with an unparseable start, RD issues with "?" story points, SD issues with a garbage
-  ``created``, deals with amount "TBD", feedback with an empty value, GL lines with a European-spelled
-  amount (dropped from actuals and from posting accuracy alike) and purchase invoices without an id;
-- malformed EMPLOYEES (hire date "0000-00-00"): absent from the warehouse, so they are in no headcount
-  and their work (tickets, deals, time off, training, reviews, postings, processed invoices) resolves to
-  no department: it is dropped, not reassigned;
+- records without a usable key (`UNLANDABLE`: purchase invoices without an id): only these stay in
+  ``raw._rejects``;
 - orphans (``Record.orphan``): RD issues assigned to contractor accounts, deals owned by CRM owners with
   no HR employee, and GL lines (and their reversals) on the legacy cost center CC9990: they land in the
   warehouse's exceptions table and count in no department's actuals (CC9990 has no budget either).
@@ -41,8 +51,8 @@ inexact):
   a termination, a go-live field) and records created later do not exist, whatever ``truth`` says. In
   particular ``truth["reopened"]``, ``truth["rating"]``, ``truth["golive_day"]`` and the ``*_breached``
   flags are NOT used: each is recomputed from the visible versions;
-- work whose actor resolves to nobody (an assignee, owner, poster or processor with no visible,
-  well-formed HR employee): dropped, as the warehouse cannot attribute it.
+- work whose actor resolves to nobody (an assignee, owner, poster or processor with no visible HR
+  employee): dropped, as the warehouse cannot attribute it.
 
 Interpretations chosen where the catalog text leaves room (reported to the warehouse author):
 - attendance: leave days are counted once per (employee, workday): two overlapping approved requests
@@ -190,6 +200,11 @@ _METRIC_RECORDS: dict[str, str] = {
     "support_requester_satisfaction": "rated SD requests for other departments resolved in the month",
 }
 
+# the mess that leaves a record without a usable key: refused at landing, so the warehouse never sees it
+UNLANDABLE: frozenset[str] = frozenset({"missing_id"})
+# the employee mess that makes employment dates unreadable (``_Person.hire`` is None)
+HIRE_DATE_UNREADABLE = "bad_hire_date"
+
 REQUIRED_TRAINING_TYPES = frozenset(t["id"] for t in gen_hr.TRAINING_TYPES if t["required"])
 LEAVE_TYPES = ("Sick", "Personal")
 _ALL = "*"  # department placeholder of a company-wide accumulator
@@ -213,17 +228,18 @@ class Expected:
 
 @dataclass
 class _Person:
-    """An employee as the warehouse knows them (visible, well-formed HR record)."""
+    """An employee as the warehouse knows them (a visible HR record); ``hire`` is None when the HR
+    record's hire date is unreadable: such a person is never employed on any day (in no headcount)."""
 
     emp_id: int
     dept_id: str
     email: str
-    hire: int
+    hire: int | None
     term: int | None
     term_type: str | None
 
     def employed(self, day: int) -> bool:
-        return self.hire <= day and (self.term is None or day <= self.term)
+        return self.hire is not None and self.hire <= day and (self.term is None or day <= self.term)
 
 
 @dataclass
@@ -259,7 +275,7 @@ class _View:
         for e in company.employees:
             rec = e.record
             i = rec.visible_index(self.now)
-            if i is None or rec.malformed:
+            if i is None:
                 continue
             s = rec.state(i)
             term = None if s["terminationDate"] in (None, "0000-00-00") else _ordinal(s["terminationDate"])
@@ -267,11 +283,13 @@ class _View:
                 e.emp_id,
                 e.dept_id,
                 s["workEmail"].lower(),
-                _ordinal(s["hireDate"]),
+                None if rec.malformed == HIRE_DATE_UNREADABLE else _ordinal(s["hireDate"]),
                 term,
                 s["terminationType"],
             )
         self.by_email = {p.email: p for p in self.people.values()}
+        # the people measured over their months of employment (headcount, attendance, training, tenure)
+        self.staff = [p for p in self.people.values() if p.hire is not None]
         self.fx = {
             rec.key[0]: rec.state(i)["Rate"]
             for rec in company.memory("erp.exchange_rates")
@@ -280,7 +298,8 @@ class _View:
         self._scans: dict[str, list[tuple[Record, dict[str, Any], int]]] = {}
 
     def visible(self, kind: str) -> list[tuple[Record, dict[str, Any], int]]:
-        """(record, visible state, version index) of every well-formed record of ``kind`` at ``now``."""
+        """(record, visible state, version index) of every record of ``kind`` at ``now`` that lands: all
+        but the `UNLANDABLE` ones (``Record.malformed`` says which field of the others is malformed)."""
         hit = self._scans.get(kind)
         if hit is None:
             hit = []
@@ -292,7 +311,7 @@ class _View:
                 )
             for rec in source:
                 i = rec.visible_index(self.now)
-                if i is not None and not rec.malformed:
+                if i is not None and rec.malformed not in UNLANDABLE:
                     hit.append((rec, rec.state(i), i))
             self._scans[kind] = hit
         return hit
@@ -372,15 +391,16 @@ def expected_observations(company: Company, as_of: date) -> dict[tuple[str, str,
 def _hr_metrics(v: _View, acc: _Acc) -> None:
     co = v.co
     by_dept: dict[str, list[_Person]] = defaultdict(list)
-    for p in v.people.values():
+    for p in v.staff:
         by_dept[p.dept_id].append(p)
-    everyone = list(v.people.values())
+    everyone = v.staff
 
-    # approved sick/personal leave, as distinct (employee, workday) inside employment
+    # approved sick/personal leave, as distinct (employee, workday) inside employment; a request whose
+    # start does not read is no absence (attendance needs it)
     leave: dict[tuple[int, int], set[Any]] = defaultdict(set)
     for rec, s, _ in v.visible("hr.time_off"):
         p = v.people.get(int(s["employeeId"]))
-        if p is None or s["status"] != "approved" or s["type"] not in LEAVE_TYPES:
+        if p is None or rec.malformed or s["status"] != "approved" or s["type"] not in LEAVE_TYPES:
             continue
         start = _ordinal(s["start"])
         for day in range(start, start + int(s["amount"])):
@@ -454,9 +474,10 @@ def _hr_metrics(v: _View, acc: _Acc) -> None:
         filled, posted = local_day(s["filledDate"]), local_day(rec.created)
         acc.add(_ALL, _month_of(filled), "time_to_fill_days", filled - posted, 1, rec.key)
 
-    # 360 scores of the previous quarter's cycle: peer rows only, and every reviewer role
+    # 360 scores of the previous quarter's cycle: peer rows only, and every reviewer role; they need the
+    # employee's department, not their employment dates
     rows_by_cycle: dict[str, list[tuple[str, str, float, int, int]]] = defaultdict(list)
-    for p in everyone:
+    for p in v.people.values():
         for row in gen_hr.review_rows(co, co.emp_by_id[p.emp_id], v.now):
             score, count = float(row["customReviewScore"]), int(row["customReviewerCount"])
             role = row["customReviewerRole"]
@@ -533,8 +554,8 @@ def _impl_metrics(v: _View, acc: _Acc) -> None:
         month = _month_of(local_day(s["created"]))
         acc.add(p.dept_id, month, "customer_complaint_rate", 1, 0, rec.key, p.emp_id)
     for rec, s, _ in v.visible("crm.feedback_submissions"):
-        if s["hs_survey_type"] != "CSAT" or not s.get("implementation_project_key"):
-            continue
+        if rec.malformed or s["hs_survey_type"] != "CSAT" or not s.get("implementation_project_key"):
+            continue  # an empty response value is no rating
         p = project_person.get(s["implementation_project_key"])
         if p is None:
             continue
@@ -561,9 +582,10 @@ def _crm_metrics(v: _View, acc: _Acc) -> None:
         month = _month_of(closed)
         won = s["dealstage"] == "closedwon"
         acc.add(p.dept_id, month, "win_rate", int(won), 1, rec.key, p.emp_id)
-        if won:
+        if won and not rec.malformed:  # an amount of "TBD" is no revenue; the deal still closed
             amount = v.cny(s["amount"], s["deal_currency_code"], closed)
             acc.add(p.dept_id, month, "revenue_attainment", amount, 0, ("deal", rec.key), p.emp_id)
+        if won:
             cycle = closed - local_day(s["createdate"])
             acc.add(p.dept_id, month, "sales_cycle_days", cycle, 1, rec.key, p.emp_id)
     for rec, s, _ in v.visible("crm.goal_targets"):
@@ -583,7 +605,7 @@ def _service_desk_metrics(v: _View, acc: _Acc) -> None:
     for d in v.co.departments:
         if d.family not in METRIC_FAMILIES["support_requests_per_fte"]:
             continue
-        people = [p for p in v.people.values() if p.dept_id == d.dept_id]
+        people = [p for p in v.staff if p.dept_id == d.dept_id]
         for key, first, last in v.months:
             at_first, at_last = v.headcount(people, first), v.headcount(people, last)
             acc.add(d.dept_id, key, "support_requests_per_fte", 0, (len(at_first) + len(at_last)) / 2, None)
@@ -633,7 +655,8 @@ def _erp_metrics(v: _View, acc: _Acc) -> None:
     for rec, s in gl:
         posted = _ordinal(s["PostingDate"])
         month = _month_of(posted)
-        if s["GLAccountType"] in ("Expense", "Payroll") and not rec.orphan:
+        # an unreadable amount is no actual; the line was still posted (posting accuracy counts it)
+        if s["GLAccountType"] in ("Expense", "Payroll") and not rec.orphan and not rec.malformed:
             cell = actuals[(s["CostCenterID"], s["GLAccountType"], month)]
             cell[0] += v.cny(s["AmountInTransactionCurrency"], s["TransactionCurrency"], posted)
             cell[1].append(rec.key)

@@ -6,7 +6,8 @@ the truth model, independently of the SQL, on top of `connectors.simulator.oracl
 company at ``clock.now_for(as_of)`` (visibility, malformed records, orphans, months, attribution of a
 fact to the HR employee who did the work: read that module's docstring first), and the same facts, since
 `oracle._Acc` keeps a fact that is one person's own work per (employee, month, metric) beside the
-department cell it also feeds.
+department cell it also feeds. An employee whose hire date is unreadable keeps their facts (they count
+in the department) but has no role month, so no scorecard of their own.
 
 Metric facts per employee (`expected_employee_observations`):
 - exactly the catalog metrics with ``employee_attribution = own_records`` (`EMPLOYEE_METRICS`), each
@@ -26,7 +27,8 @@ Metric facts per employee (`expected_employee_observations`):
   attainment). Facts are kept whether or not the person is employed in the month (a complaint about a
   project whose assignee has left); only employed months are scored (below).
 
-Role of a month (`employee_role_months`): for every visible, well-formed employee and every oracle month
+Role of a month (`employee_role_months`): for every visible employee with a readable hire date and every
+oracle month
 in which they are employed at least one day (hire <= last day and termination >= first day), the job
 title in force on the month's last day of employment (the month's last day, or the termination day if
 earlier): the entry of `Employee.roles` with the latest effective day <= that day, counting only the
@@ -315,7 +317,7 @@ def _visible_roles(v: _View, p: _Person) -> list[tuple[int, str]]:
 
 def _role_months(v: _View, seeds: Seeds) -> dict[tuple[str, str], RoleMonth]:
     out = {}
-    for p in sorted(v.people.values(), key=lambda x: x.emp_id):
+    for p in sorted(v.staff, key=lambda x: x.emp_id):
         roles = _visible_roles(v, p)
         for month, first, last in v.months:
             if p.hire > last or (p.term is not None and p.term < first):

@@ -137,12 +137,6 @@ STREAMS = (
         primary_key=("id",),
         description="Employees with department, role, hire and termination, pay (HR tier only).",
         cursor=IncrementalCursor(field="lastChanged", lookback=timedelta(minutes=5)),
-        checks={
-            "hireDate": ("required", "date"),
-            "terminationDate": "date",
-            "lastChanged": "timestamp",
-            "workEmail": "required",
-        },
         deleted_when=lambda r: r.get("status") == "Inactive",
         read=read_employees,
     ),
@@ -152,7 +146,6 @@ STREAMS = (
         primary_key=("id",),
         description="Leave requests with type, status and days: the absence side of attendance.",
         updated_at="status.lastChanged",
-        checks={"employeeId": "required", "start": "date", "end": "date", "amount.amount": "number"},
         read=read_time_off,
     ),
     Stream(
@@ -166,7 +159,6 @@ STREAMS = (
         path="training/record/employee/{id}",
         primary_key=("id",),
         description="Completed trainings per employee with hours.",
-        checks={"employeeId": "required", "completed": "date", "hours": "number"},
         read=read_training_records,
     ),
     Stream(
@@ -174,7 +166,6 @@ STREAMS = (
         path="applicant_tracking/jobs",
         primary_key=("id",),
         description="Job openings with posted and filled dates: time to fill.",
-        checks={"postedDate": "timestamp", "filledDate": "timestamp"},
     ),
     Stream(
         name="applications",
@@ -183,14 +174,12 @@ STREAMS = (
         description="Applications per job with their status (hired, rejected...).",
         records_at="applications",
         paginator=PageNumberPaginator,
-        checks={"appliedDate": "timestamp"},
     ),
     Stream(
         name="reviews",
         path="reports/custom",
         primary_key=("id", "customReviewCycle", "customReviewerRole"),
         description="360 review scores (self, peer, manager) per employee and cycle, from a custom report.",
-        checks={"customReviewScore": "number", "customReviewerCount": "number"},
         read=read_reviews,
     ),
     Stream(
@@ -198,7 +187,6 @@ STREAMS = (
         path="employees/all/tables/jobInfo",
         primary_key=("id",),
         description="Job history: one row at hire and one per role change, with the effective date.",
-        checks={"employeeId": "required", "date": ("required", "date"), "jobTitle": "required"},
     ),
 )
 

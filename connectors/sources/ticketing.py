@@ -100,14 +100,6 @@ def issue_stream(name: str, project: str, description: str) -> Stream:
         # Search is eventually consistent (an issue can show up minutes after its `updated`), and
         # JQL rounds to the minute: re-read half an hour; what was landed already is not written again.
         cursor=IncrementalCursor(field="fields.updated", lookback=timedelta(minutes=30)),
-        checks={
-            "key": "required",
-            "fields.created": "timestamp",
-            "fields.updated": "timestamp",
-            "fields.resolutiondate": "timestamp",
-            "fields.duedate": "date",
-            "fields.customfield_10016": "number",
-        },
         read=issues_of(project),
         not_hashed=SELF_LINKS,
     )

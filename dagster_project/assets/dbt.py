@@ -77,9 +77,12 @@ def warehouse_for_dbt(path: str) -> Iterator[dict[str, str]]:
 
 
 # dbt runs in two steps so that the quality gates can stand between them: first the sources as they
-# are (seeds, staging, identity and org conformance, the calendar) with their tests, then the metrics,
-# scores and marts. A blocking check on the first step's assets keeps the second from running.
-CONFORMED_SELECTION = "resource_type:seed fqn:staging fqn:intermediate.org fqn:intermediate.calendar"
+# are (seeds, staging, identity and org conformance, the calendar, the field issues) with their tests,
+# then the metrics, scores and marts. A blocking check on the first step's assets keeps the second from
+# running.
+CONFORMED_SELECTION = (
+    "resource_type:seed fqn:staging fqn:intermediate.org fqn:intermediate.calendar fqn:intermediate.quality"
+)
 # A test runs in the step that builds the last of its parents (a relationship test between a mart and a
 # seed waits for the mart), never against a model not built yet.
 INDIRECT_SELECTION = ["--indirect-selection", "buildable"]

@@ -1,4 +1,5 @@
-"""The quality gates that dbt tests cannot express: cross-source, time, money, units, freshness, volume.
+"""The quality gates that dbt tests cannot express: cross-source, time, money, units, malformed fields,
+freshness, volume.
 
 Each check is a query that DuckDB answers with one small row per place (a month, a department, a source):
 `location` names the place, `value` is what is measured there, `records` how many records stand behind
@@ -51,16 +52,25 @@ COST_CENTER_RESOLUTION_MIN = 0.98  # share of a month's GL lines whose cost cent
 PEOPLE_RESOLUTION_MIN = 0.90  # share of a month's issues / deals whose assignee / owner is an HR employee
 REVENUE_TOLERANCE = 0.02  # CRM closed-won vs ERP invoiced, same deals, per close month
 # HR employed on payroll day vs heads on the payroll line: 2 people or 1.5% of the heads paid, whichever is
-# larger. A fixed count fails every large department: HR records rejected for a broken field (0.5% of
+# larger. A fixed count fails every large department: HR records with an unreadable hire date (0.5% of
 # employees in the simulator's realistic mess) put a 440-person department 5 heads short.
 HEADCOUNT_TOLERANCE = 2
 HEADCOUNT_TOLERANCE_SHARE = 0.015
 SAME_INSTANT_SECONDS = 60  # one event, two clocks (Jira fields vs its SLA engine)
 FRESHNESS_MAX_HOURS = 48  # a source's newest change behind the newest change of any source
 VOLUME_BAND = (0.99, 1.5)  # keys now / keys at the previous check: never shrink, never explode
+# One field malformed in more than this share of a stream's current records landed on one day is a
+# systematic format change at the source (a locale switch in amounts, a new date format), not the odd
+# typo: sources mistype up to about 1% (the simulator's realistic mess). A day that landed fewer than
+# MALFORMED_FLOOR_RECORDS records is judged as if it had that many, so that one typo among three
+# records is not a format change.
+MALFORMED_SHARE_MAX = 0.05
+MALFORMED_FLOOR_RECORDS = 100
 
 STAGING = "staging"
-MONTH = "strftime({column}, '%Y-%m')"
+INTERMEDIATE = "intermediate"
+# A date the source sent malformed is null in staging (see int_field_issues): its place says so.
+MONTH = "coalesce(strftime({column}, '%Y-%m'), 'date unreadable')"
 
 
 def _month(column: str) -> str:
@@ -109,10 +119,12 @@ SOURCE_ANCHORS = {
 
 
 def _money_sql() -> str:
+    # A row with a malformed field (its amount, or the date its rate is taken on) cannot be converted:
+    # that is malformed_fields_stay_rare's to count, not a missing rate.
     parts = [
         f"""
         select '{model} ' || {_month(date)} as location,
-            count(*) filter (where {original} is not null and (
+            count(*) filter (where {original} is not null and field_issues is null and (
                 {converted} is null
                 or abs({converted} - {original} * exchange_rate) > 0.01
                 or (currency_original = '{REPORTING_CURRENCY}' and exchange_rate <> 1))) as value,
@@ -156,6 +168,45 @@ def _people_sql() -> str:
             on people.source_system = references_.source_system and people.person_id = references_.person_id
         where references_.person_id is not null
         group by all"""
+
+
+def _malformed_fields_sql() -> str:
+    landed = "\nunion all\n".join(
+        f"select '{source}' as source_system, '{stream.name}' as source_stream, "
+        f"cast(extracted_at as date) as landed_on, count(*) as records "
+        f"from {STAGING}.stg_{source}__{stream.name} group by all"
+        for source in SOURCE_ANCHORS
+        for stream in SOURCES[source].streams
+    )
+    return f"""
+        with landed as ({landed}),
+        malformed as (
+            select source_system, source_stream, cast(landed_at as date) as landed_on, field,
+                count(*) as records
+            from {INTERMEDIATE}.int_field_issues
+            group by all
+        )
+        select landed.source_system || '/' || landed.source_stream || ' ' || malformed.field
+                || ' landed ' || strftime(landed.landed_on, '%Y-%m-%d') || ': '
+                || malformed.records || ' of ' || landed.records || ' malformed' as location,
+            malformed.records / greatest(landed.records, {MALFORMED_FLOOR_RECORDS}) as value,
+            landed.records as records
+        from landed
+        inner join malformed using (source_system, source_stream, landed_on)
+        union all
+        -- the days without a malformed field, one place per stream
+        select source_system || '/' || source_stream || ': no malformed field in '
+                || sum(records) || ' records' as location,
+            0 as value,
+            sum(records) as records
+        from landed
+        where not exists (
+            select 1 from malformed
+            where malformed.source_system = landed.source_system
+                and malformed.source_stream = landed.source_stream
+                and malformed.landed_on = landed.landed_on
+        )
+        group by source_system, source_stream"""
 
 
 def _raw_tables(source: str) -> list[str]:
@@ -270,13 +321,15 @@ def _checks() -> list[QualityCheck]:
                     from {STAGING}.stg_erp__sales_invoices
                     where crm_deal_id is not null and not is_deleted
                     group by crm_deal_id
+                    -- a deal with an invoice whose amount does not read cannot be compared
+                    having count(amount) = count(*)
                 )
                 select 'deals closed ' || {_month("deals.close_date")} as location,
                     sum(invoiced.erp_amount) / sum(deals.amount) - 1 as value,
                     count(*) as records
                 from {STAGING}.stg_crm__deals as deals
                 inner join invoiced on invoiced.crm_deal_id = deals.deal_id
-                where deals.is_closed_won
+                where deals.is_closed_won and deals.amount is not null
                 group by all""",
             min_value=-REVENUE_TOLERANCE,
             max_value=REVENUE_TOLERANCE,
@@ -321,8 +374,9 @@ def _checks() -> list[QualityCheck]:
             "is larger (value: the difference over that allowance)",
             meaning="HR and payroll disagree on who works in the department: headcount-based rates "
             "(attrition, per-FTE support) rest on the wrong denominator.",
-            fix="Check hires and terminations near payroll day in HR against the payroll run; a rejected "
-            "HR record (raw._rejects) is a common cause.",
+            fix="Check hires and terminations near payroll day in HR against the payroll run; an HR "
+            "record whose hire or termination date does not read (intermediate.int_field_issues) is a "
+            "common cause.",
         ),
         QualityCheck(
             name="events_keep_their_instant_across_clocks",
@@ -371,6 +425,24 @@ def _checks() -> list[QualityCheck]:
             "declared, which inflates training hours and response times sixty-fold.",
             fix="Correct the unit at the source (the HR system's training hours); the location names the "
             "stream, column and month.",
+        ),
+        QualityCheck(
+            name="malformed_fields_stay_rare",
+            asset=(INTERMEDIATE, "int_field_issues"),
+            severity=Severity.BLOCKING,
+            sql=_malformed_fields_sql(),
+            min_value=0,
+            max_value=MALFORMED_SHARE_MAX,
+            expected=f"no field malformed in more than {MALFORMED_SHARE_MAX:.0%} of a stream's current "
+            f"records landed on one day (a day with fewer than {MALFORMED_FLOOR_RECORDS} records counts "
+            f"as {MALFORMED_FLOOR_RECORDS})",
+            meaning="One field of a stream arrives malformed in many records at once: a format change at "
+            "the source (amounts in another locale, 1.234,56; a new date format), not a typo. The field "
+            "is null for every such record, so each metric that needs it skips them all "
+            "(intermediate.int_metric_exceptions).",
+            fix="intermediate.int_field_issues lists each record with the raw value: have the source "
+            "system's interface send the field in its documented format again (or adapt the staging "
+            "model if the new format is here to stay); the next extraction lands the corrected records.",
         ),
     ]
     for source, model in SOURCE_ANCHORS.items():

@@ -11,10 +11,11 @@
     and selects `from {{ with_json_fields(payload, 'source') }}`: the paths collect while the select
     list renders, and the FROM clause, rendered last, parses each document once for all of them (on
     DuckDB, one `json_extract_string` with the list of paths). A plain column name still works and
-    parses per call (intermediate models, other engines).
+    parses per call (intermediate models, other engines). The same mapping collects the model's field
+    checks (`checked_field`, macros/field_checks.sql).
 -#}
 {% macro json_fields(column) -%}
-    {{ return({'column': column, 'paths': []}) }}
+    {{ return({'column': column, 'paths': [], 'checks': []}) }}
 {%- endmacro %}
 
 {#- The relation to select from: `relation` with the document's collected paths parsed, as `relation`. -#}

@@ -24,3 +24,19 @@ from {{ relation }}
 {% macro metric_fact_models() -%}
     {{ return(['int_metric_facts__hr', 'int_metric_facts__erp', 'int_metric_facts__ticketing', 'int_metric_facts__crm', 'int_metric_facts__support']) }}
 {%- endmacro %}
+
+{#-
+    True unless the fact's record is one its metric cannot use: a field the metric needs came malformed
+    (see int_metric_exceptions; scope department for int_metric_facts, employee for the people's facts).
+-#}
+{% macro is_usable_fact(facts, scope) -%}
+    not exists (
+        select 1
+        from {{ ref('int_metric_exceptions') }} as exceptions
+        where exceptions.scope = '{{ scope }}'
+            and exceptions.metric_id = {{ facts }}.metric_id
+            and exceptions.source_system = {{ facts }}.source_system
+            and exceptions.source_stream = {{ facts }}.source_stream
+            and exceptions.record_key = {{ facts }}.record_key
+    )
+{%- endmacro %}

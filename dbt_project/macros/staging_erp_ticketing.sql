@@ -46,11 +46,12 @@
 
 {#-
     The columns every Jira issue stream shares (identity, workflow, people, dates), renamed and typed
-    once so that the five issue models cannot drift apart. Each model adds its own custom fields.
+    once so that the five issue models cannot drift apart; `column` is the model's `json_fields`, on
+    which the checked fields register (see field_checks.sql). Each model adds its own custom fields.
 -#}
-{% macro jira_issue_columns(column='_payload') -%}
+{% macro jira_issue_columns(column) -%}
         _key as issue_id,
-        {{ json_text(column, '$.key') }} as issue_key,
+        {{ checked_field(column, 'issue_key', '$.key', 'text', required=true) }},
         {{ json_text(column, '$.fields.project.key') }} as project_key,
         {{ json_text(column, '$.fields.issuetype.name') }} as issue_type,
         {{ json_text(column, '$.fields.summary') }} as summary,
@@ -62,11 +63,11 @@
         lower({{ json_text(column, '$.fields.assignee.emailAddress') }}) as assignee_email,
         {{ json_text(column, '$.fields.reporter.accountId') }} as reporter_account_id,
         lower({{ json_text(column, '$.fields.reporter.emailAddress') }}) as reporter_email,
-        {{ to_utc(json_text(column, '$.fields.created')) }} as created_at,
+        {{ checked_field(column, 'created_at', '$.fields.created', 'timestamp') }},
         {{ local_date(to_utc(json_text(column, '$.fields.created'))) }} as created_date,
         {{ to_utc(json_text(column, '$.fields.updated')) }} as updated_at,
         {{ local_date(to_utc(json_text(column, '$.fields.updated'))) }} as updated_date,
-        {{ to_utc(json_text(column, '$.fields.resolutiondate')) }} as resolved_at,
+        {{ checked_field(column, 'resolved_at', '$.fields.resolutiondate', 'timestamp') }},
         {{ local_date(to_utc(json_text(column, '$.fields.resolutiondate'))) }} as resolved_date,
-        {{ to_date(json_text(column, '$.fields.duedate')) }} as due_date
+        {{ checked_field(column, 'due_date', '$.fields.duedate', 'date') }}
 {%- endmacro %}

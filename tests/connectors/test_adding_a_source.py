@@ -79,7 +79,6 @@ TIMESHEET = Source(
             paginator=lambda: OffsetPaginator(
                 offset_param="offset", limit_param="limit", limit=50, is_last_path=None
             ),
-            checks={"hours": "number", "workDate": "date"},
         ),
     ),
 )

@@ -1,4 +1,4 @@
-"""Keys, hashes, timestamps and validation: the rules every record passes through."""
+"""Keys, hashes, timestamps and what makes a record landable: the rules every record passes through."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import pytest
 from connectors.core.records import (
     RecordRejected,
     canonical_json,
-    check_field,
     dig,
     parse_instant,
     record_key,
 )
 from connectors.core.streams import Stream
 from connectors.landing.runner import prepare_page
+from connectors.sources import SOURCES
 
 
 @pytest.mark.parametrize(
@@ -58,29 +58,67 @@ def test_dotted_keys_win_over_nested_paths():
     assert dig({"paging": {"next": {"after": "5"}}}, "paging.next.after") == "5"
 
 
+def test_a_record_lands_as_the_source_sent_it_whatever_its_other_fields_hold():
+    stream = SOURCES["hr"].stream("employees")  # the real declaration
+    changed = "2026-10-01T02:00:00+00:00"
+    sent = [
+        {"id": "1", "lastChanged": changed, "workEmail": "a@example.com"},
+        {"workEmail": "a@example.com", "lastChanged": changed, "id": "1"},
+        {"id": "2", "lastChanged": changed, "hireDate": "0000-00-00", "payRate": "1.234,56 CNY"},
+        "not an object",
+        {"lastChanged": changed},
+    ]
+    page = prepare_page(stream, sent)
+    assert page.keys == ["1", "1", "2"] and page.hashes[0] == page.hashes[1]
+    assert json.loads(page.payloads[2]) == sent[2], "raw keeps the malformed values exactly"
+    assert [r[1] for r in page.rejects] == [
+        "record #3 is not a JSON object",
+        "missing primary key field 'id'",
+    ]
+    assert page.fetched == 5
+
+
 @pytest.mark.parametrize(
-    ("value", "kind", "reason"),
+    ("key", "reason"),
     [
-        ("N/A", "number", "is not a number"),
-        ("31/12/2026", "date", "is not a date"),
-        ("", "required", "missing required field"),
-        (True, "number", "is not a number"),
+        (["RD-1", "RD-2"], "primary key field 'id' is a list, not a scalar"),
+        ({"value": 7}, "primary key field 'id' is an object, not a scalar"),
     ],
 )
-def test_checks_name_the_field_and_the_problem(value, kind, reason):
+def test_a_key_must_be_a_scalar(key, reason):
     with pytest.raises(RecordRejected, match=reason):
-        check_field({"f": value}, "f", kind)
+        record_key({"id": key}, ("id",))
+    # the real declaration of a stream keyed by `id`, as landing prepares its page
+    page = prepare_page(SOURCES["ticketing"].stream("rd_issues"), [_jira_issue(key), _jira_issue("10001")])
+    assert page.keys == ["10001"]
+    [(rejected_key, why, text, _)] = page.rejects
+    assert rejected_key is None and why == reason and json.loads(text)["id"] == key
 
 
-def test_a_page_splits_into_versions_and_rejects_and_key_order_does_not_change_the_hash():
-    stream = Stream(name="s", path="p", primary_key=("id",), description="d", checks={"n": "number"})
-    page = prepare_page(stream, [{"id": 1, "n": 2}, {"n": 2, "id": 1}, {"id": 2, "n": "x"}, "not an object"])
-    assert page.keys == ["1", "1"] and page.hashes[0] == page.hashes[1]
-    assert [r[1] for r in page.rejects] == [
-        "field 'n' is not a number: 'x'",
-        "record #3 is not a JSON object",
+def _jira_issue(issue_id: object) -> dict:
+    return {"id": issue_id, "key": "RD-1", "fields": {"updated": "2026-10-01T10:00:00.000+0800"}}
+
+
+def test_an_incremental_stream_needs_a_readable_cursor_and_nothing_else():
+    stream = SOURCES["ticketing"].stream("rd_issues")
+    garbled = _jira_issue("3") | {"fields": {"updated": "2026-02-30T25:61:00.000+0800"}}
+    missing = _jira_issue("4") | {"fields": {}}
+    odd = _jira_issue("5") | {"fields": {"updated": "2026-10-01T10:00:00.000+0800", "created": "yesterday"}}
+    page = prepare_page(stream, [garbled, missing, odd])
+    assert page.keys == ["5"] and page.updated_at == [datetime(2026, 10, 1, 2, tzinfo=UTC)]
+    assert [(key, why) for key, why, *_ in page.rejects] == [
+        ("3", "cursor field 'fields.updated' is not a timestamp: '2026-02-30T25:61:00.000+0800'"),
+        ("4", "missing cursor field 'fields.updated'"),
     ]
-    assert page.fetched == 4
+
+
+def test_an_unreadable_updated_at_outside_a_cursor_lands_without_a_source_timestamp():
+    stream = SOURCES["crm"].stream("goal_targets")  # `updated_at` declared, read in full (no cursor)
+    goal = {"id": "9", "properties": {"hs_lastmodifieddate": "2026-10-01T02:00:00.000Z"}}
+    garbled = {"id": "10", "properties": {"hs_lastmodifieddate": "last Tuesday"}}
+    page = prepare_page(stream, [goal, garbled])
+    assert page.keys == ["9", "10"] and not page.rejects
+    assert page.updated_at == [datetime(2026, 10, 1, 2, tzinfo=UTC), None]
 
 
 def test_links_that_locate_a_record_do_not_change_its_content_hash():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import dagster as dg
@@ -63,12 +62,17 @@ def test_models_build_into_exact_schemas_one_row_per_entity_in_the_reporting_cur
 
 def assert_headcount_equals_the_simulators_company(warehouse: Path) -> None:
     """Headcount per department and month end, against the generator's own model of the company (minus
-    the employees whose HR record the connector rejected: they are in the exceptions instead)."""
+    the employees whose hire date does not read: they are in no headcount, see int_field_issues)."""
     company = Company(SEED, "s")
-    rejected = {
-        json.loads(text)["id"]
-        for (text,) in query(warehouse, "select raw_text from raw._rejects where stream = 'employees'")
+    unreadable = {
+        key
+        for (key,) in query(
+            warehouse,
+            "select record_key from intermediate.int_field_issues "
+            "where source_stream = 'employees' and column_name = 'hire_date'",
+        )
     }
+    assert len(unreadable) == sum(e.record.malformed == "bad_hire_date" for e in company.employees) > 0
     rows = query(
         warehouse,
         "select department_id, month_end_date, headcount_at_month_end, voluntary_terminations, "
@@ -77,7 +81,7 @@ def assert_headcount_equals_the_simulators_company(warehouse: Path) -> None:
     assert len(rows) == 8 * 12, "8 departments over 12 months at scale s"
     for department_id, month_end, headcount, voluntary, month_start in rows:
         people = [
-            e for e in company.employees if e.dept_id == department_id and str(e.emp_id) not in rejected
+            e for e in company.employees if e.dept_id == department_id and str(e.emp_id) not in unreadable
         ]
         expected = sum(e.active_on(month_end.toordinal()) for e in people)
         quits = sum(
@@ -90,20 +94,14 @@ def assert_headcount_equals_the_simulators_company(warehouse: Path) -> None:
 
 
 def assert_exceptions_hold_exactly_what_does_not_resolve(warehouse: Path) -> None:
-    """The simulator's planted orphans, plus the people whose HR record was rejected at raw: no more."""
+    """The simulator's planted orphans: no more. An employee whose hire date does not read still
+    resolves (their HR record lands), so their tickets and deals count for their department."""
     company = Company(SEED, "s")
-    rejected_people = {
-        json.loads(text)["workEmail"].lower()
-        for (text,) in query(warehouse, "select raw_text from raw._rejects where stream = 'employees'")
-    }
     outsiders = {u.email for u in gen_jira.users(company).values() if u.emp_id is None}
-    # a rejected employee is unresolved wherever they have an account: Jira always, the CRM if in sales
-    crm_emails = {email for (email,) in query(warehouse, "select email from staging.stg_crm__owners")}
     expected = {
-        *(("crm", "crm_owner", email) for email in rejected_people & crm_emails),
         ("erp", "cost_center", ORPHAN_COST_CENTER),
         *(("crm", "crm_owner", f"partner{i}@channel.example.com") for i in range(1, ORPHAN_CRM_OWNERS + 1)),
-        *(("ticketing", "jira_account", email) for email in outsiders | rejected_people),
+        *(("ticketing", "jira_account", email) for email in outsiders),
     }
     found = {
         (system, kind, label if kind.endswith(("owner", "account")) else value)

@@ -61,7 +61,7 @@ def verdict(tmp_path: Path, departments: dict[str, tuple[int, int]]):
 
 
 def test_a_large_department_a_few_records_short_passes(tmp_path):
-    # 5 of 440 (what 0.5% of HR records rejected does) is inside 1.5%; 2 of 20 is inside 2 people
+    # 5 of 440 (what 0.5% of HR hire dates unreadable does) is inside 1.5%; 2 of 20 is inside 2 people
     outcome = verdict(tmp_path, {"D08": (440, 435), "D01": (20, 18)})
     assert outcome.passed, outcome.observed
 

@@ -1,6 +1,6 @@
 """Quality gates: silent on a clean company, and each planted defect caught by its check, named, and held.
 
-One run plants every defect (the simulator's six and a broken scoring scheme in a scratch copy of the dbt
+One run plants every defect (the simulator's seven and a broken scoring scheme in a scratch copy of the dbt
 project), then runs the real pipeline through Dagster with a Python asset downstream of the marts: the
 blocking checks must fail, say where, and keep the marts and that asset from running.
 """
@@ -124,6 +124,11 @@ def test_each_planted_defect_is_caught_by_its_check_which_says_where(defective, 
         assert f"service requests created {month}" in observed
     elif kind == "stale_source":
         assert observed.startswith("1 of 1") and "crm newest change" in observed
+    elif kind == "locale_amounts":
+        invoices = _keys(planted, kind, "purchase_invoices")
+        assert re.search(r"erp/purchase_invoices Amount landed \S+: \d+ of \d+ malformed", observed)
+        assert observed.startswith("1 of "), "only the switched field of the switched stream"
+        assert invoices
     elif kind == SCHEME_DEFECT:
         failing = query(
             warehouse,

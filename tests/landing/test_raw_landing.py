@@ -129,33 +129,45 @@ def test_rows_that_disappear_from_odata_are_flagged_by_the_key_scan(baseline, tm
         assert flagged == ever_seen - still_there
 
 
-# The simulator's model knows which records it garbled on purpose (connectors/simulator/mess.py). A
-# garbled employee hire date also garbles that employee's first job history row (one row each).
-PLANTED_DEFECTS = {
-    "hr.employees": (("hr", "employees"), ("hr", "job_history")),
-    "hr.time_off": (("hr", "time_off_requests"),),
-    "erp.gl_entries": (("erp", "gl_entries"),),
-    "erp.sales_invoices": (("erp", "sales_invoices"),),
-    "erp.purchase_invoices": (("erp", "purchase_invoices"),),
-    "jira.RD": (("ticketing", "rd_issues"),),
-    "jira.SD": (("ticketing", "service_requests"),),
-    "crm.deals": (("crm", "deals"),),
-    "crm.feedback_submissions": (("crm", "feedback_submissions"),),
+# The simulator's model knows which records it garbled on purpose (connectors/simulator/mess.py): each
+# kind, where it lands, and how the garbled value reads in the record as raw keeps it. A garbled employee
+# hire date also garbles that employee's first job history row (one row each).
+GARBLED_ON_THE_WIRE = {
+    "hr.employees": (
+        ("hr__employees", "_payload->>'hireDate' = '0000-00-00'"),
+        ("hr__job_history", "_payload->>'date' = '0000-00-00'"),
+    ),
+    "hr.time_off": (("hr__time_off_requests", "_payload->>'start' = 'not-a-date'"),),
+    "erp.gl_entries": (
+        ("erp__gl_entries", "json_type(_payload->'AmountInTransactionCurrency') = 'VARCHAR'"),
+    ),
+    "erp.sales_invoices": (
+        ("erp__sales_invoices", "regexp_matches(_payload->>'PostingDate', '^\\d\\d\\.')"),
+    ),
+    "jira.RD": (("ticketing__rd_issues", "_payload->'fields'->>'customfield_10016' = '?'"),),
+    "jira.SD": (("ticketing__service_requests", "_payload->'fields'->>'created' like '%T25:61:%'"),),
+    "crm.deals": (("crm__deals", "_payload->'properties'->>'amount' = 'TBD'"),),
+    "crm.feedback_submissions": (
+        ("crm__feedback_submissions", "_payload->'properties'->>'hs_response_value' = ''"),
+    ),
 }
+# The one garble that leaves a record without its key: it cannot land.
+UNLANDABLE = ("erp.purchase_invoices", ("erp", "purchase_invoices"))
 
 
-def test_exactly_the_records_the_source_garbled_are_rejected(baseline):
+def test_garbled_records_land_as_sent_and_only_those_without_a_key_are_rejected(baseline):
     company = Company(SEED, "s")
     now = now_for(AS_OF)
-    kept = {
-        (s, t): n
-        for s, t, n in query(
-            baseline.path, "select source, stream, count(distinct raw_hash) from raw._rejects group by all"
-        )
-    }
-    for kind, streams in PLANTED_DEFECTS.items():
+    for kind, places in GARBLED_ON_THE_WIRE.items():
         planted = company.mess_counts(kind, now).get(MALFORMED[kind][1], 0)
         assert planted > 0, f"the simulator planted no {kind} defect at this seed"
-        for stream in streams:
-            assert kept.pop(stream, 0) == planted, f"{stream}: {MALFORMED[kind][2]}"
-    assert kept == {}, "rejects in streams where the source planted no defect"
+        for table, garbled in places:
+            landed = query(baseline.path, f"select count(distinct _key) from raw.{table} where {garbled}")
+            assert landed == [(planted,)], f"raw.{table}: {MALFORMED[kind][2]}"
+    kind, stream = UNLANDABLE
+    rejected = query(
+        baseline.path,
+        "select source, stream, count(distinct raw_hash), any_value(reason) from raw._rejects group by all",
+    )
+    planted = company.mess_counts(kind, now)[MALFORMED[kind][1]]
+    assert rejected == [(*stream, planted, "missing primary key field 'InvoiceID'")]

@@ -83,3 +83,14 @@ def test_pruning_by_time_never_hides_the_latest_version(store):
         == 1
     )
     assert store.query("select count(*) from raw.hr__requests where _key = '7'")[0][0] == 1
+
+
+def test_a_change_stamp_that_does_not_read_lands_without_one_and_versions_by_content(store):
+    garbled = {"id": 9, "status": "approved", "changed": "31.02.2026"}
+    # beside a readable stamp in the same page: the time window cannot apply, every key is compared
+    assert land(store, garbled, {"id": 10, "status": "approved", "changed": "2026-03-01"}) == 2
+    assert store.query("select _source_updated_at from raw.hr__requests where _key = '9'") == [(None,)]
+    assert land(store, garbled) == 0, "the same content read again is not written again"
+    assert land(store, {"id": 9, "status": "cancelled", "changed": "31.02.2026"}) == 1
+    assert land(store, {"id": 9, "status": "cancelled", "changed": "2026-03-09"}) == 1, "stamp readable again"
+    assert latest(store, "9") == ("cancelled", False)

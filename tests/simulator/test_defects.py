@@ -27,6 +27,7 @@ from connectors.simulator.defects import (
     manifest,
     parse_kinds,
 )
+from connectors.simulator.mess import european_spelling
 
 SEED, SCALE, AS_OF = 7, "s", date(2026, 10, 31)
 MONTH = "2026-09"
@@ -199,6 +200,22 @@ def test_revenue_mismatch(planted, clean, entries, gl):
     assert all(rows_p[k]["CostCenterID"] == UNMAPPED_COST_CENTER for k in others)
 
 
+def test_locale_amounts(planted, clean, entries):
+    def invoices(c: Clients) -> dict[str, dict]:
+        return _by([r for r in c.walk_odata("PurchaseInvoices") if r["InvoiceID"]], "InvoiceID")
+
+    inv_p, inv_c = invoices(planted), invoices(clean)
+    assert inv_p.keys() == inv_c.keys()
+    changed = {k for k in inv_p if inv_p[k] != inv_c[k]}
+    assert changed == {k for k, row in inv_c.items() if row["ReceivedDate"] >= f"{MONTH}-01"}
+    for k in changed:
+        assert isinstance(inv_c[k]["Amount"], float | int)
+        assert inv_p[k]["Amount"] == european_spelling(inv_c[k]["Amount"])
+        assert {**inv_p[k], "Amount": inv_c[k]["Amount"]} == inv_c[k]
+    assert any("." in inv_p[k]["Amount"] for k in changed), "thousands carry the German separator"
+    _assert_keys(_entry(entries, "locale_amounts", "purchase_invoices"), changed)
+
+
 # ---- HR --------------------------------------------------------------------------------------------
 EMPLOYEE_FIELDS = (
     "employeeNumber,firstName,lastName,workEmail,department,jobTitle,hireDate,status,lastChanged"
@@ -353,6 +370,10 @@ def _sample(c: Clients) -> list[tuple[str, bytes]]:
         ),
         ("erp", c.erp("/SalesInvoices?$orderby=Amount desc&$top=50").content),
         ("erp", c.erp("/JournalCorrections?$top=50").content),
+        (
+            "erp",
+            c.erp("/PurchaseInvoices?$filter=LastModifiedDateTime ge 2026-10-01T00:00:00Z&$top=200").content,
+        ),
     ]
     url = "/GLEntries?$filter=LastModifiedDateTime ge 2026-09-01T00:00:00Z&$count=true"
     for _ in range(3):

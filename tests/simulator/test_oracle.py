@@ -62,14 +62,14 @@ def api() -> Iterator[Clients]:
 
 @pytest.fixture(scope="module")
 def people_by_email(api: Clients) -> dict[str, str]:
-    """Work email -> department id, from BambooHR, skipping the records the warehouse rejects."""
+    """Work email -> department id, from BambooHR: every employee, a garbled hire date included (the
+    record lands; the employee's work still resolves to their department)."""
     hr_names = {d.hr_name: d.dept_id for d in Company(SEED, SCALE).departments}
     changed = api.hr("/employees/changed", params={"since": "2000-01-01T00:00:00+00:00"}).json()
     out = {}
     for emp_id in changed["employees"]:
-        row = api.hr(f"/employees/{emp_id}", params={"fields": "workEmail,department,hireDate"}).json()
-        if row["hireDate"] != "0000-00-00":
-            out[row["workEmail"].lower()] = hr_names[row["department"]]
+        row = api.hr(f"/employees/{emp_id}", params={"fields": "workEmail,department"}).json()
+        out[row["workEmail"].lower()] = hr_names[row["department"]]
     return out
 
 
@@ -216,10 +216,7 @@ def test_win_rate_and_sales_cycle_recounted_from_the_hubspot_api(obs, api, peopl
         dept = people_by_email.get(owners.get(p["hubspot_owner_id"], ""))
         if dept is None or p["dealstage"] not in ("closedwon", "closedlost"):
             continue
-        try:
-            float(p["amount"])
-        except ValueError:
-            continue  # rejected at landing
+        # an amount of "TBD" keeps the deal in win rate and sales cycle (neither reads the amount)
         key = (dept, _local_month(p["closedate"]))
         closed[key] += 1
         if p["dealstage"] == "closedwon":
@@ -269,11 +266,7 @@ def test_service_desk_resolution_metrics_recounted_from_the_jira_api(obs, api, p
     fields = "assignee,created,resolutiondate,customfield_10201,customfield_10300,customfield_10400"
     sums: dict[str, dict[tuple[str, str], list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for issue in api.walk_jira("project = SD", fields=fields):
-        f = issue["fields"]
-        try:
-            datetime.strptime(f["created"], "%Y-%m-%dT%H:%M:%S.%f%z")
-        except ValueError:
-            continue  # rejected at landing
+        f = issue["fields"]  # a garbled `created` counts too: these metrics read the SLA cycles
         dept = people_by_email.get((f["assignee"] or {}).get("emailAddress", "").lower())
         cycles = f["customfield_10201"]["completedCycles"]
         if dept is None or not cycles:
@@ -305,11 +298,7 @@ def test_service_desk_response_metrics_recounted_from_the_jira_api(obs, api, peo
     family_metric = {"hr": "hr_service_response_hours", "admin": "work_order_response_hours"}
     sums: dict[str, dict[tuple[str, str], list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for issue in api.walk_jira("project = SD", fields="assignee,created,issuetype,customfield_10200"):
-        f = issue["fields"]
-        try:
-            datetime.strptime(f["created"], "%Y-%m-%dT%H:%M:%S.%f%z")
-        except ValueError:
-            continue  # rejected at landing
+        f = issue["fields"]  # a garbled `created` counts too: these metrics read the SLA cycles
         dept = people_by_email.get((f["assignee"] or {}).get("emailAddress", "").lower())
         cycles = f["customfield_10200"]["completedCycles"]
         if dept is None or not cycles:

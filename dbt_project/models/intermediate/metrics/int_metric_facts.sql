@@ -3,7 +3,8 @@
     that record's part of the numerator and of the denominator. A metric value is the sum of its
     numerators over the sum of its denominators, so the same rows give the month, roll up to the quarter
     and are the evidence a score is traced back to. Only the families a metric applies to (catalog
-    department_families) keep their rows.
+    department_families) keep their rows, and a record a metric cannot use (a field it needs came
+    malformed: int_metric_exceptions) is left out of that metric only.
 -#}
 with
 
@@ -32,7 +33,8 @@ final as (
         on catalog.metric_id = facts.metric_id
         and {{ dbt.concat(["'|'", "catalog.department_families", "'|'"]) }}
             like {{ dbt.concat(["'%|'", "departments.family", "'|%'"]) }}
-    where facts.numerator <> 0 or facts.denominator <> 0
+    where (facts.numerator <> 0 or facts.denominator <> 0)
+        and {{ is_usable_fact('facts', 'department') }}
 )
 
 select * from final

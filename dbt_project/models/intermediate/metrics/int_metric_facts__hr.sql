@@ -199,8 +199,8 @@ facts as (
         'training_records', training.training_record_id,
         training.training_hours, 0
     from {{ ref('stg_hr__training_records') }} as training
-    -- the people the headcount counts: an employee whose HR record was rejected is in neither
-    inner join employees on employees.employee_id = training.employee_id
+    -- the people the headcount counts: an employee without readable employment dates is in neither
+    inner join employees on employees.employee_id = training.employee_id and employees.hire_date is not null
     inner join months on months.month_start_date = {{ month_of('training.completed_date') }}
     cross join hr_departments
     where not training.is_deleted

@@ -22,7 +22,11 @@ mapped as (
         aliases.department_id,
         departments.family as department_family,
         employees.job_title,
-        employees.hire_date,
+        -- Without a readable termination date the employment period is unknown (null would read as
+        -- "still employed"): such an employee is in no headcount, like one without a hire date.
+        case
+            when not {{ has_field_issue('employees.field_issues', 'termination_date') }} then employees.hire_date
+        end as hire_date,
         employees.termination_date,
         employees.termination_type,
         employees.is_active,

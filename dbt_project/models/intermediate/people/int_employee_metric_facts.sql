@@ -4,7 +4,8 @@
     the same fact models, so an employee's value and their department's are one definition summed over
     different records. Unlike the department facts they are not limited to the metric's department
     families: a finance officer in administration is appraised on postings although administration as a
-    department is not.
+    department is not. A record the person's scorecard cannot use (int_metric_exceptions, scope
+    employee) is left out of that metric.
 -#}
 with
 
@@ -42,6 +43,7 @@ final as (
         and role_months.month_start_date = facts.month_start_date
     where facts.employee_id is not null
         and (facts.numerator <> 0 or facts.denominator <> 0)
+        and {{ is_usable_fact('facts', 'employee') }}
 )
 
 select * from final

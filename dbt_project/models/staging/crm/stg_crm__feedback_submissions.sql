@@ -10,8 +10,8 @@ renamed as (
     select
         _key as feedback_submission_id,
         {{ json_text(payload, '$.properties.hs_survey_type') }} as survey_type,
-        {{ to_number(json_text(payload, '$.properties.hs_response_value')) }} as response_value,
-        {{ to_utc(json_text(payload, '$.properties.hs_submission_timestamp')) }} as submitted_at,
+        {{ checked_field(payload, 'response_value', '$.properties.hs_response_value', 'number', required=true) }},
+        {{ checked_field(payload, 'submitted_at', '$.properties.hs_submission_timestamp', 'timestamp') }},
         {{ local_date(to_utc(json_text(payload, '$.properties.hs_submission_timestamp'))) }} as submitted_date,
         lower({{ json_text(payload, '$.properties.hs_contact_email') }}) as contact_email,
         {{ json_text(payload, '$.properties.implementation_project_key') }} as implementation_project_key,
@@ -19,7 +19,8 @@ renamed as (
         _is_deleted or coalesce({{ json_text(payload, '$.archived') }} = 'true', false) as is_archived,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

@@ -10,7 +10,7 @@ renamed as (
     select
         _key as owner_id,
         {{ json_text(payload, '$.userId') }} as user_id,
-        lower({{ json_text(payload, '$.email') }}) as email,
+        {{ checked_field(payload, 'email', '$.email', 'email', required=true) }},
         {{ json_text(payload, '$.firstName') }} as first_name,
         {{ json_text(payload, '$.lastName') }} as last_name,
         -- HubSpot lists an owner's teams and flags one primary; three positions cover every owner (none has two).
@@ -30,9 +30,10 @@ renamed as (
         _is_deleted or coalesce({{ json_text(payload, '$.archived') }} = 'true', false) as is_archived,
         {{ to_utc(json_text(payload, '$.createdAt')) }} as created_at,
         {{ local_date(to_utc(json_text(payload, '$.createdAt'))) }} as created_date,
-        {{ to_utc(json_text(payload, '$.updatedAt')) }} as last_modified_at,
+        {{ checked_field(payload, 'last_modified_at', '$.updatedAt', 'timestamp') }},
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

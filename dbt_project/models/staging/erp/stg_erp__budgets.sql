@@ -21,12 +21,13 @@ renamed as (
         cast({{ json_text(payload, '$.FiscalPeriod') }} as integer) as fiscal_period,
         cast({{ dbt.dateadd('month', months_into_year, year_start_date) }} as date) as period_start_date,
         {{ json_text(payload, '$.GLAccountType') }} as gl_account_type,
-        {{ to_number(json_text(payload, '$.BudgetAmount')) }} as amount_original,
+        {{ checked_field(payload, 'amount_original', '$.BudgetAmount', 'number') }},
         {{ json_text(payload, '$.Currency') }} as currency_original,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 ),
 

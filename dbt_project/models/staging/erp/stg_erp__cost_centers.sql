@@ -17,7 +17,8 @@ renamed as (
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

@@ -12,10 +12,11 @@ renamed as (
         {{ to_date(json_text(payload, '$.RateDate')) }} as rate_date,
         {{ json_text(payload, '$.FromCurrency') }} as from_currency,
         {{ json_text(payload, '$.ToCurrency') }} as to_currency,
-        {{ to_number(json_text(payload, '$.Rate')) }} as rate,
+        {{ checked_field(payload, 'rate', '$.Rate', 'number') }},
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

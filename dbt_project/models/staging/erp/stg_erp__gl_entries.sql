@@ -11,13 +11,13 @@ renamed as (
     select
         _key as gl_entry_id,
         {{ json_text(payload, '$.DocumentNo') }} as document_number,
-        {{ to_date(json_text(payload, '$.PostingDate')) }} as posting_date,
+        {{ checked_field(payload, 'posting_date', '$.PostingDate', 'date') }},
         cast({{ json_text(payload, '$.FiscalYear') }} as integer) as fiscal_year,
         cast({{ json_text(payload, '$.FiscalPeriod') }} as integer) as fiscal_period,
         {{ json_text(payload, '$.GLAccount') }} as gl_account,
         {{ json_text(payload, '$.GLAccountType') }} as gl_account_type,
-        {{ json_text(payload, '$.CostCenterID') }} as cost_center_id,
-        {{ to_number(json_text(payload, '$.AmountInTransactionCurrency')) }} as amount_original,
+        {{ checked_field(payload, 'cost_center_id', '$.CostCenterID', 'text', required=true) }},
+        {{ checked_field(payload, 'amount_original', '$.AmountInTransactionCurrency', 'number') }},
         {{ json_text(payload, '$.TransactionCurrency') }} as currency_original,
         {{ to_number(json_text(payload, '$.Quantity')) }} as quantity,
         {{ json_text(payload, '$.IsReversal') }} = 'true' as is_reversal,
@@ -26,7 +26,8 @@ renamed as (
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 ),
 

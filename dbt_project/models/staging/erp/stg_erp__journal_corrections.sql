@@ -13,12 +13,13 @@ renamed as (
         {{ json_text(payload, '$.ReversalEntryID') }} as reversal_gl_entry_id,
         {{ json_text(payload, '$.Reason') }} as correction_reason,
         lower({{ json_text(payload, '$.PostedByEmail') }}) as posted_by_email,
-        {{ to_date(json_text(payload, '$.CorrectionDate')) }} as correction_date,
+        {{ checked_field(payload, 'correction_date', '$.CorrectionDate', 'date') }},
         {{ json_text(payload, '$.CostCenterID') }} as cost_center_id,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

@@ -12,14 +12,15 @@ renamed as (
         {{ json_text(payload, '$.CompanyCode') }} as company_code,
         cast({{ json_text(payload, '$.FiscalYear') }} as integer) as fiscal_year,
         cast({{ json_text(payload, '$.FiscalPeriod') }} as integer) as fiscal_period,
-        {{ to_date(json_text(payload, '$.PeriodEndDate')) }} as period_end_date,
-        {{ to_utc(json_text(payload, '$.ClosedDateTime')) }} as closed_at,
+        {{ checked_field(payload, 'period_end_date', '$.PeriodEndDate', 'date') }},
+        {{ checked_field(payload, 'closed_at', '$.ClosedDateTime', 'timestamp') }},
         {{ local_date(to_utc(json_text(payload, '$.ClosedDateTime'))) }} as closed_date,
         {{ json_text(payload, '$.Status') }} as status,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

@@ -15,10 +15,10 @@ renamed as (
         _key as purchase_invoice_id,
         {{ json_text(payload, '$.VendorID') }} as vendor_id,
         {{ json_text(payload, '$.VendorName') }} as vendor_name,
-        {{ to_date(json_text(payload, '$.ReceivedDate')) }} as received_date,
-        {{ to_utc(json_text(payload, '$.PostedDateTime')) }} as posted_at,
+        {{ checked_field(payload, 'received_date', '$.ReceivedDate', 'date') }},
+        {{ checked_field(payload, 'posted_at', '$.PostedDateTime', 'timestamp') }},
         {{ local_date(to_utc(json_text(payload, '$.PostedDateTime'))) }} as posted_date,
-        {{ to_number(json_text(payload, '$.Amount')) }} as amount_original,
+        {{ checked_field(payload, 'amount_original', '$.Amount', 'number') }},
         {{ json_text(payload, '$.Currency') }} as currency_original,
         {{ json_text(payload, '$.CostCenterID') }} as cost_center_id,
         lower({{ json_text(payload, '$.ProcessedByEmail') }}) as processed_by_email,
@@ -26,7 +26,8 @@ renamed as (
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 ),
 

@@ -13,16 +13,17 @@ renamed as (
         {{ json_text(payload, '$.CustomerID') }} as customer_id,
         {{ json_text(payload, '$.CustomerName') }} as customer_name,
         {{ json_text(payload, '$.CRMDealID') }} as crm_deal_id,
-        {{ to_date(json_text(payload, '$.InvoiceDate')) }} as invoice_date,
-        {{ to_date(json_text(payload, '$.PostingDate')) }} as posting_date,
-        {{ to_number(json_text(payload, '$.Amount')) }} as amount_original,
+        {{ checked_field(payload, 'invoice_date', '$.InvoiceDate', 'date') }},
+        {{ checked_field(payload, 'posting_date', '$.PostingDate', 'date') }},
+        {{ checked_field(payload, 'amount_original', '$.Amount', 'number') }},
         {{ json_text(payload, '$.Currency') }} as currency_original,
         {{ json_text(payload, '$.CostCenterID') }} as cost_center_id,
         {{ json_text(payload, '$.Status') }} as status,
         _is_deleted as is_deleted,
         {{ to_utc('_source_updated_at') }} as last_modified_at,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 ),
 

@@ -10,16 +10,17 @@ source as (
 renamed as (
     select
         _key as job_history_id,
-        {{ json_text(payload, '$.employeeId') }} as employee_id,
-        {{ to_date(json_text(payload, '$.date')) }} as effective_date,
-        {{ json_text(payload, '$.jobTitle') }} as job_title,
+        {{ checked_field(payload, 'employee_id', '$.employeeId', 'text', required=true) }},
+        {{ checked_field(payload, 'effective_date', '$.date', 'date', required=true) }},
+        {{ checked_field(payload, 'job_title', '$.jobTitle', 'text', required=true) }},
         {{ json_text(payload, '$.department') }} as hr_department_name,
         {{ json_text(payload, '$.division') }} as division_name,
         {{ json_text(payload, '$.location') }} as location_name,
         {{ json_text(payload, '$.reportsTo') }} as reports_to_name,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

@@ -13,16 +13,17 @@ renamed as (
         {{ json_text(payload, '$.status.label') }} as job_status,
         {{ json_text(payload, '$.department.label') }} as hr_department_name,
         {{ json_text(payload, '$.location.label') }} as location_name,
-        {{ to_utc(json_text(payload, '$.postedDate')) }} as posted_at,
+        {{ checked_field(payload, 'posted_at', '$.postedDate', 'timestamp') }},
         {{ local_date(to_utc(json_text(payload, '$.postedDate'))) }} as posted_date,
-        {{ to_utc(json_text(payload, '$.filledDate')) }} as filled_at,
+        {{ checked_field(payload, 'filled_at', '$.filledDate', 'timestamp') }},
         {{ local_date(to_utc(json_text(payload, '$.filledDate'))) }} as filled_date,
         cast({{ to_number(json_text(payload, '$.newApplicantsCount')) }} as integer) as new_applicants_count,
         cast({{ to_number(json_text(payload, '$.activeApplicantsCount')) }} as integer) as active_applicants_count,
         cast({{ to_number(json_text(payload, '$.totalApplicantsCount')) }} as integer) as total_applicants_count,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

@@ -13,12 +13,13 @@ renamed as (
         {{ json_text(payload, '$.id') }} as employee_id,
         {{ json_text(payload, '$.customReviewCycle') }} as review_cycle,
         {{ json_text(payload, '$.customReviewerRole') }} as reviewer_role,
-        {{ to_number(json_text(payload, '$.customReviewScore')) }} as review_score,
-        cast({{ to_number(json_text(payload, '$.customReviewerCount')) }} as integer) as reviewer_count,
+        {{ checked_field(payload, 'review_score', '$.customReviewScore', 'number') }},
+        {{ checked_field(payload, 'reviewer_count', '$.customReviewerCount', 'integer') }},
         {{ to_date(json_text(payload, '$.customReviewDate')) }} as review_date,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

@@ -9,25 +9,30 @@ source as (
 renamed as (
     select
         _key as time_off_request_id,
-        {{ json_text(payload, '$.employeeId') }} as employee_id,
+        {{ checked_field(payload, 'employee_id', '$.employeeId', 'text', required=true) }},
         {{ json_text(payload, '$.type.id') }} as time_off_type_id,
         {{ json_text(payload, '$.type.name') }} as time_off_type,
         {{ json_text(payload, '$.status.status') }} as request_status,
-        {{ to_date(json_text(payload, '$.start')) }} as start_date,
-        {{ to_date(json_text(payload, '$.end')) }} as end_date,
+        {{ checked_field(payload, 'start_date', '$.start', 'date') }},
+        {{ checked_field(payload, 'end_date', '$.end', 'date') }},
         {{ json_text(payload, '$.amount.unit') }} as duration_unit,
-        -- BambooHR may count some policies in hours; only a day count is a number of days.
-        case
-            when {{ json_text(payload, '$.amount.unit') }} = 'days'
-                then {{ to_number(json_text(payload, '$.amount.amount')) }}
-        end as duration_days,
+        {{ checked_field(payload, 'duration_amount', '$.amount.amount', 'number') }},
         {{ to_date(json_text(payload, '$.created')) }} as created_date,
-        {{ to_date(json_text(payload, '$.status.lastChanged')) }} as status_changed_date,
+        {{ checked_field(payload, 'status_changed_date', '$.status.lastChanged', 'date') }},
         {{ json_text(payload, '$.status.lastChangedByUserId') }} as status_changed_by_user_id,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
+),
+
+final as (
+    select
+        renamed.*,
+        -- BambooHR may count some policies in hours; only a day count is a number of days.
+        case when renamed.duration_unit = 'days' then renamed.duration_amount end as duration_days
+    from renamed
 )
 
-select * from renamed
+select * from final

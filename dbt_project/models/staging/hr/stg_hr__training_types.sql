@@ -17,7 +17,8 @@ renamed as (
         cast({{ to_number(json_text(payload, '$.frequency')) }} as integer) as renewal_frequency_months,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

@@ -9,11 +9,12 @@ source as (
 renamed as (
     select
         {{ jira_issue_columns(payload) }},
-        {{ to_date(json_text(payload, '$.fields.customfield_10100')) }} as go_live_date,
+        {{ checked_field(payload, 'go_live_date', '$.fields.customfield_10100', 'date') }},
         {{ json_text(payload, '$.fields.customfield_10101') }} as customer_name,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

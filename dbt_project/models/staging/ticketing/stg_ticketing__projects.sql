@@ -14,7 +14,8 @@ renamed as (
         {{ json_text(payload, '$.projectTypeKey') }} as project_type,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

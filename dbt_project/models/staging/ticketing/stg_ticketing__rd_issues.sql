@@ -9,11 +9,12 @@ source as (
 renamed as (
     select
         {{ jira_issue_columns(payload) }},
-        {{ to_number(json_text(payload, '$.fields.customfield_10016')) }} as story_points,
+        {{ checked_field(payload, 'story_points', '$.fields.customfield_10016', 'number') }},
         {{ changelog_transitions_into('_payload', 'status', 'Reopened') }} as reopen_count,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
-        _record_hash as record_hash
+        _record_hash as record_hash,
+        {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
 )
 

@@ -13,7 +13,7 @@ import sys
 from connectors.embedded import source_settings
 from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, extract_streams
-from connectors.settings import warehouse_path
+from connectors.settings import deletion_policy, warehouse_path
 from connectors.sources import SOURCES
 
 
@@ -25,6 +25,11 @@ def _selected(names: list[str]) -> list[tuple[str, str]]:
         source, _, stream = name.partition(".")
         if source not in SOURCES:
             raise SystemExit(f"unknown source '{source}' (sources: {', '.join(SOURCES)})")
+        if stream:
+            try:
+                SOURCES[source].stream(stream)
+            except KeyError as exc:
+                raise SystemExit(exc.args[0]) from None
         streams = [stream] if stream else [s.name for s in SOURCES[source].streams]
         chosen += [(source, s) for s in streams]
     return chosen
@@ -38,6 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--warehouse", default=None, help="DuckDB file (default: $DCW_WAREHOUSE_PATH)")
     extract.add_argument("--workers", type=int, default=4)
     extract.add_argument("--reconcile", action="store_true", help="force the key scan that finds deletes")
+    extract.add_argument(
+        "--accept-deletes",
+        action="append",
+        default=[],
+        metavar="SOURCE[.STREAM]",
+        help="let these streams mark more than DCW_DELETE_SHARE_LIMIT of their keys deleted in this run "
+        "(repeat or comma-separate; added to DCW_ACCEPT_DELETES)",
+    )
     sub.add_parser("streams", help="list sources and streams")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
@@ -49,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     selected = _selected(args.streams)
+    accepted = [name.strip() for value in args.accept_deletes for name in value.split(",") if name.strip()]
+    if accepted:
+        _selected(accepted)  # a misspelt name stops the run here rather than accepting nothing
+    deletions = deletion_policy().accepting(accepted)
     log = logging.getLogger("connectors")
     with (
         source_settings({src for src, _ in selected}, log=log.info) as settings,
@@ -56,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     ):
         jobs = [StreamJob(SOURCES[src], settings[src], stream) for src, stream in selected]
         results, failures = extract_streams(
-            store, jobs, workers=args.workers, reconcile=True if args.reconcile else None
+            store,
+            jobs,
+            workers=args.workers,
+            reconcile=True if args.reconcile else None,
+            deletions=deletions,
         )
     for result in results:
         print(json.dumps(result.as_dict(), default=str))

@@ -222,7 +222,10 @@ class HttpClient:
                         # Half a JSON document is a cut connection; a login page or a body without its
                         # records may be a blip of a gateway too: asked again before it is reported.
                         unreadable = exc
-                        last_problem = f"HTTP {status} with {exc.problem}{self._redirect(url, response.url)}"
+                        last_problem = redact(
+                            f"HTTP {status} with {exc.problem}{self._redirect(url, response.url)}",
+                            self.secrets,
+                        )
             if not retryable or attempt == self.retry.max_attempts:
                 break
             delay = self.retry.delay(attempt, retry_after, self._rng)

@@ -110,25 +110,25 @@ class OffsetPaginator(Paginator):
     def next(self, request: Request, response: Any, records: list[Any]) -> Request | None:
         asked = int(request.params[self.offset_param])
         offset = asked + len(records)
+        # `dig` answers None on a bare array (Jira's /users/search): only the short page ends it.
+        served = dig(response, self.echo_path) if self.echo_path else None
+        if served is not None and str(served) != str(asked):
+            raise PagingLoop(
+                f"asked for {self.offset_param}={asked}, the source answered {self.echo_path}={served}: "
+                "it does not page by this offset"
+            )
         self._pages.refuse_a_repeat(records, self.offset_param, asked)
-        if isinstance(response, dict):
-            served = dig(response, self.echo_path) if self.echo_path else None
-            if served is not None and str(served) != str(asked):
-                raise PagingLoop(
-                    f"asked for {self.offset_param}={asked}, the source answered {self.echo_path}={served}: "
-                    "it does not page by this offset"
-                )
-            total = dig(response, self.total_path) if self.total_path else None
-            if total is not None and offset > int(total):
-                raise PagingLoop(
-                    f"{offset} records read by {self.offset_param}={asked}, past the total of {total} the "
-                    "source reports: its paging is inconsistent (if the collection changed while it was "
-                    "read, a rerun reads it whole)"
-                )
-            if self.is_last_path and dig(response, self.is_last_path) is True:
-                return None
-            if total is not None and offset == int(total):
-                return None
+        total = dig(response, self.total_path) if self.total_path else None
+        if total is not None and offset > int(total):
+            raise PagingLoop(
+                f"{offset} records read by {self.offset_param}={asked}, past the total of {total} the "
+                "source reports: its paging is inconsistent (if the collection changed while it was "
+                "read, a rerun reads it whole)"
+            )
+        if self.is_last_path and dig(response, self.is_last_path) is True:
+            return None
+        if total is not None and offset == int(total):
+            return None
         if len(records) < self.limit:
             return None
         return request.with_params(**{self.offset_param: offset})

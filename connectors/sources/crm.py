@@ -110,8 +110,7 @@ def _refuse_a_stuck_position(ctx: ReadContext, request: Request, records: list, 
     no readable time gives no later position: either way the next request would be this one again.
     """
     modified = [m for m in map(_modified, records) if m is not None]
-    # HubSpot filters in whole milliseconds.
-    floor = low.replace(microsecond=low.microsecond // 1000 * 1000)
+    floor = EPOCH + timedelta(milliseconds=int(_millis(low)))  # the bound as sent, in whole milliseconds
     earlier = [m for m in modified if m < floor]
     if earlier:
         problem = (

@@ -1,19 +1,27 @@
 """The four products' good answers on the stub server, and what a cleanly failed read leaves behind.
 
 Each `serve_*` routes one product's endpoints with small, valid collections in the product's own
-envelopes, so that a test can land a good read first and then break one answer. The settings carry a
-distinctive secret, which no error, ledger row or log may show.
+envelopes, so that a test can land a good read first and then break one answer (`Fault`,
+`fail_after_a_good_read`). The settings carry a distinctive secret, which no error, ledger row or log
+may show.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+import pytest
+
+from connectors.core.errors import ConnectorError
 from connectors.core.records import parse_instant
 from connectors.landing.raw_store import RawStore
+from connectors.landing.runner import extract_stream
 from connectors.settings import Secret, SourceSettings
+from connectors.sources import SOURCES
+from tests.conftest import FAST_RETRY
 from tests.stub_server import Answer, Route, StubRequest, StubServer, json_answer
 
 SECRET = "stub-SECRET-4q7Zr9xW"
@@ -270,3 +278,38 @@ def assert_failed_cleanly(store: RawStore, source: str, stream: str, error: Exce
     [(ledger,)] = store.query("select string_agg(l::varchar, ' ') from raw._loads l")
     assert SECRET not in ledger
     return message
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One answer gone bad: which stream reads it, at which path, and what the error must say."""
+
+    name: str
+    source: str
+    stream: str
+    path: str
+    answer: Route
+    says: str
+    method: str = "GET"
+    reconcile: bool | None = None
+
+
+def fail_after_a_good_read(
+    stub: StubServer, tmp_path, caplog, fault: Fault, error: type[ConnectorError]
+) -> tuple[str, int]:
+    """Land a good read, serve the fault, read again: (the error message, requests sent to the fault)."""
+    serve_all(stub)
+    settings = settings_for(fault.source, stub)
+    source = SOURCES[fault.source]
+    with RawStore(tmp_path / "w.duckdb") as store:
+        good = extract_stream(store, source, settings, fault.stream, retry=FAST_RETRY)
+        assert good.status == "succeeded" and good.rows_loaded > 0
+        before = snapshot(store, fault.source, fault.stream)
+        stub.route(fault.path, fault.answer, fault.method)
+        asked_before = stub.count(fault.path)
+        with pytest.raises(error) as caught:
+            extract_stream(store, source, settings, fault.stream, retry=FAST_RETRY, reconcile=fault.reconcile)
+        message = assert_failed_cleanly(store, fault.source, fault.stream, caught.value, before)
+    assert SECRET not in caplog.text, "the retries and the failure are logged, the secret is not"
+    assert fault.says in message
+    return message, stub.count(fault.path) - asked_before

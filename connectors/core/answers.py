@@ -22,8 +22,8 @@ _KEYS_SHOWN = 12
 
 # What to do, per kind of problem; `{base_url}` is the source's base-URL variable.
 CHECK_SERVICE = (
-    "an answer without a body is not an empty page; if it persists, check the service's status and what "
-    "sits between it and this machine (a proxy or gateway that drops bodies)"
+    "if it persists, check the service's status and what sits between it and this machine (a proxy or "
+    "gateway that drops bodies)"
 )
 CHECK_BASE_URL = (
     "an HTML page usually means that {base_url} points at a login page or a proxy, not at the API: "

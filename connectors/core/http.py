@@ -223,7 +223,7 @@ class HttpClient:
                         # records may be a blip of a gateway too: asked again before it is reported.
                         unreadable = exc
                         last_problem = redact(
-                            f"HTTP {status} with {exc.problem}{self._redirect(url, response.url)}",
+                            f"HTTP {status}: {exc.problem}{self._redirect(url, response.url)}",
                             self.secrets,
                         )
             if not retryable or attempt == self.retry.max_attempts:
@@ -244,8 +244,8 @@ class HttpClient:
             self.sleep(delay)
         if unreadable is not None:
             raise UnreadableResponseError(
-                f"{method} {self._describe(url)} answered {redact(last_problem, self.secrets)} "
-                f"({attempt} attempt(s)); not read as an empty page. "
+                f"{method} {self._describe(url)} answered {redact(last_problem, self.secrets)}, "
+                f"{attempt} attempt(s) in a row. Not read as an empty page: "
                 + unreadable.hint.format(base_url=env_name(self.source, "base_url")),
                 source=self.source,
                 stream=stream,

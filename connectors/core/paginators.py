@@ -121,9 +121,9 @@ class OffsetPaginator(Paginator):
         total = dig(response, self.total_path) if self.total_path else None
         if total is not None and offset > int(total):
             raise PagingLoop(
-                f"{offset} records read by {self.offset_param}={asked}, past the total of {total} the "
-                "source reports: its paging is inconsistent (if the collection changed while it was "
-                "read, a rerun reads it whole)"
+                f"{self.offset_param}={asked} brought the records read to {offset}, past the total of "
+                f"{total} the source reports: its paging is inconsistent (if the collection changed while "
+                "it was read, a rerun reads it whole)"
             )
         if self.is_last_path and dig(response, self.is_last_path) is True:
             return None

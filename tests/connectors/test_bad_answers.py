@@ -30,7 +30,7 @@ BAD_ANSWERS = [
         "owners",
         "/crm/v3/owners",
         Answer(200, b""),
-        "answered HTTP 200 with an empty body (0 bytes)",
+        "answered HTTP 200: an empty body (0 bytes)",
     ),
     Fault(
         "HTML 200",
@@ -38,7 +38,7 @@ BAD_ANSWERS = [
         "gl_entries",
         "/erp/GLEntries",
         Answer(200, LOGIN_PAGE, "text/html; charset=utf-8"),
-        "answered HTTP 200 with an HTML page instead of JSON (title 'Sign in - Corporate SSO (token *** "
+        "answered HTTP 200: an HTML page instead of JSON (title 'Sign in - Corporate SSO (token *** "
         "refused)'",
     ),
     Fault(
@@ -47,7 +47,7 @@ BAD_ANSWERS = [
         "users",
         f"{JIRA}/users/search",
         Answer(200, b'[{"accountId": "acc-\xff"}]'),
-        "answered HTTP 200 with a body that is not valid UTF-8 (byte 0xff at offset 20 of 24)",
+        "answered HTTP 200: a body that is not valid UTF-8 (byte 0xff at offset 20 of 24)",
     ),
     Fault(
         "JSON without the records array",
@@ -55,7 +55,7 @@ BAD_ANSWERS = [
         "deals",
         "/crm/v3/objects/deals/search",
         json_answer({"total": 3, "paging": {}}),
-        "answered HTTP 200 with JSON without its records array 'results'; top-level keys: total, paging",
+        "answered HTTP 200: JSON without its records array 'results'; top-level keys: total, paging",
         method="POST",
     ),
     Fault(
@@ -124,7 +124,7 @@ CUSTOM_READERS = [
         "rd_issues",
         f"{JIRA}/myself",
         Answer(200, b"  \n"),
-        "answered HTTP 200 with an empty body (3 bytes)",
+        "answered HTTP 200: an empty body (3 bytes)",
     ),
 ]
 
@@ -136,7 +136,7 @@ def test_an_answer_that_cannot_be_read_fails_the_stream_and_changes_nothing(
     message, asked = fail_after_a_good_read(stub_server, tmp_path, caplog, case, UnreadableResponseError)
     assert caplog.records, "each retry is logged"
     assert f"{case.path}" in message, "the message names the request"
-    assert f"({FAST_RETRY.max_attempts} attempt(s))" in message
+    assert f", {FAST_RETRY.max_attempts} attempt(s) in a row. Not read as an empty page: " in message
     assert asked == FAST_RETRY.max_attempts, "retried like a truncated body, in the one retry loop"
 
 

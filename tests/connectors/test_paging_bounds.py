@@ -100,7 +100,7 @@ LOOPS = [
         "projects",
         f"{JIRA}/project/search",
         past_the_total,
-        "100 records read by startAt=50, past the total of 60 the source reports",
+        "startAt=50 brought the records read to 100, past the total of 60 the source reports",
     ),
     Fault(
         "offset ignored",

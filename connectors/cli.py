@@ -18,7 +18,7 @@ from connectors.landing.database import WarehouseLocked
 from connectors.landing.file_modes import keep_new_files_private
 from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, extract_streams
-from connectors.settings import warehouse_path
+from connectors.settings import deletion_policy, warehouse_path
 from connectors.sources import SOURCES
 
 # The exit code of a run refused before it read anything (a partial configuration, a held warehouse);
@@ -34,6 +34,11 @@ def _selected(names: list[str]) -> list[tuple[str, str]]:
         source, _, stream = name.partition(".")
         if source not in SOURCES:
             raise SystemExit(f"unknown source '{source}' (sources: {', '.join(SOURCES)})")
+        if stream:
+            try:
+                SOURCES[source].stream(stream)
+            except KeyError as exc:
+                raise SystemExit(exc.args[0]) from None
         streams = [stream] if stream else [s.name for s in SOURCES[source].streams]
         chosen += [(source, s) for s in streams]
     return chosen
@@ -47,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--warehouse", default=None, help="DuckDB file (default: $DCW_WAREHOUSE_PATH)")
     extract.add_argument("--workers", type=int, default=4)
     extract.add_argument("--reconcile", action="store_true", help="force the key scan that finds deletes")
+    extract.add_argument(
+        "--accept-deletes",
+        action="append",
+        default=[],
+        metavar="SOURCE[.STREAM]",
+        help="let these streams mark more than DCW_DELETE_SHARE_LIMIT of their keys deleted in this run "
+        "(repeat or comma-separate; added to DCW_ACCEPT_DELETES)",
+    )
     sub.add_parser("streams", help="list sources and streams")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
@@ -59,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
 
     keep_new_files_private()
     selected = _selected(args.streams)
+    accepted = [name.strip() for value in args.accept_deletes for name in value.split(",") if name.strip()]
+    if accepted:
+        _selected(accepted)  # a misspelt name stops the run here rather than accepting nothing
+    deletions = deletion_policy().accepting(accepted)
     log = logging.getLogger("connectors")
     try:
         with (
@@ -67,7 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         ):
             jobs = [StreamJob(SOURCES[src], settings[src], stream) for src, stream in selected]
             results, failures = extract_streams(
-                store, jobs, workers=args.workers, reconcile=True if args.reconcile else None
+                store,
+                jobs,
+                workers=args.workers,
+                reconcile=True if args.reconcile else None,
+                deletions=deletions,
             )
     except (PartialConfiguration, WarehouseLocked) as refused:
         print(refused, file=sys.stderr)

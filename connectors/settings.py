@@ -6,7 +6,8 @@ Secrets come from the environment only; the values are held in `Secret` so that 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +31,15 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "300MB"
 DEFAULT_DUCKDB_THREADS = "2"
 # The key of the keyed hash that pseudonymizes employee keys in the published BI tier (a secret).
 PSEUDONYM_KEY_ENV = "DCW_PSEUDONYM_KEY"
+# The mass-deletion guard: the share of a stream's live keys one read may mark deleted (a read of the
+# whole stream, or a key scan), and the streams allowed past it ("crm.owners,erp.budgets" or "erp").
+DELETE_SHARE_LIMIT_ENV = "DCW_DELETE_SHARE_LIMIT"
+DEFAULT_DELETE_SHARE_LIMIT = 0.2
+ACCEPT_DELETES_ENV = "DCW_ACCEPT_DELETES"
+# The last-resort bound on pages (answers) per stream read, far above the largest real read (the ERP
+# ledger at scale l: about 8,000 pages of 1,000 lines): past it the source is looping.
+MAX_PAGES_PER_READ_ENV = "DCW_MAX_PAGES_PER_READ"
+DEFAULT_MAX_PAGES_PER_READ = 100_000
 
 # --- Deployment: where the data comes from, and who may read the HR tier -------------------------------
 # The bundled simulator serves a deployment with no source configured (the demo, the tests, a fresh
@@ -130,6 +140,52 @@ def duckdb_settings() -> dict[str, str]:
         "memory_limit": os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, DEFAULT_DUCKDB_MEMORY_LIMIT),
         "threads": os.environ.get(DUCKDB_THREADS_ENV, DEFAULT_DUCKDB_THREADS),
     }
+
+
+@dataclass(frozen=True)
+class DeletionPolicy:
+    """How many of a stream's live keys one read may mark deleted before it stops and asks.
+
+    A read that would mark more than `share_limit` of them, and more than one key (so that a stream of
+    three keys may lose one), marks none unless the stream is accepted by name (`source.stream`) or by
+    its source (`source`): a source that answers with too little looks exactly like a mass deletion.
+    """
+
+    share_limit: float = DEFAULT_DELETE_SHARE_LIMIT
+    accepted: frozenset[str] = frozenset()
+
+    def refuses(self, source: str, stream: str, missing: int, live: int) -> bool:
+        if missing <= 1 or missing <= self.share_limit * live:
+            return False
+        return not ({source, f"{source}.{stream}"} & self.accepted)
+
+    def accepting(self, names: Iterable[str]) -> DeletionPolicy:
+        return replace(self, accepted=self.accepted | _names(names))
+
+
+def _names(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(n.strip() for value in values for n in value.split(",") if n.strip())
+
+
+def deletion_policy() -> DeletionPolicy:
+    """The guard from `DCW_DELETE_SHARE_LIMIT` and `DCW_ACCEPT_DELETES`."""
+    raw = os.environ.get(DELETE_SHARE_LIMIT_ENV, "").strip()
+    try:
+        share = float(raw) if raw else DEFAULT_DELETE_SHARE_LIMIT
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"{DELETE_SHARE_LIMIT_ENV}={raw!r}: set a share between 0 and 1, e.g. 0.2 for 20%")
+    return DeletionPolicy(share, _names([os.environ.get(ACCEPT_DELETES_ENV, "")]))
+
+
+def max_pages_per_read() -> int:
+    raw = os.environ.get(MAX_PAGES_PER_READ_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_PAGES_PER_READ
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{MAX_PAGES_PER_READ_ENV}={raw!r}: set a whole number of pages, e.g. 100000")
+    return int(raw)
 
 
 def settings_from_env(

@@ -17,6 +17,7 @@ from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, StreamResult, extract_streams
 from connectors.landing.tables import RAW_SCHEMA
 from connectors.sources import SOURCES
+from tests.stub_server import StubServer
 
 SEED = 7
 AS_OF = date(2026, 10, 31)
@@ -138,3 +139,10 @@ def faults(simulator: SimulatorProcess) -> Iterator:
 
     yield queue
     requests.delete(f"{simulator.url}/_sim/faults", timeout=5)
+
+
+@pytest.fixture()
+def stub_server() -> Iterator[StubServer]:
+    """A scripted HTTP server on a free loopback port (`tests/stub_server.py`), one per test."""
+    with StubServer() as server:
+        yield server

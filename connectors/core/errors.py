@@ -40,3 +40,24 @@ class SourceHTTPError(ConnectorError):
 
 class RetriesExhaustedError(ConnectorError):
     """Transient failures (429, 5xx, timeouts, truncated bodies) outlasted the retry policy."""
+
+
+class UnreadableResponseError(ConnectorError):
+    """A 2xx answer that holds no readable records (empty, not JSON, records missing or mistyped), after
+    the retries: never read as an empty page, so nothing moves, lands or is marked deleted on it."""
+
+
+# What a paging error tells the user to do; the pages before it were read correctly and are kept.
+RERUN_OR_REPORT = (
+    "Nothing was marked deleted on this read; rerun later, and if it persists report it to the vendor"
+)
+
+
+class PagingError(ConnectorError):
+    """Paging that would not end (a token, link or position sent again, records past the reported total,
+    the same page again, more pages than any real read has): the read stops instead of looping."""
+
+
+class MassDeletionError(ConnectorError):
+    """A read that would mark more of a stream's live keys deleted than the configured share: nothing
+    was marked; a real mass deletion is accepted per stream (`DCW_ACCEPT_DELETES`, `--accept-deletes`)."""

@@ -4,12 +4,14 @@ Retries are declared once, in the manner of urllib3's `Retry`: which statuses, h
 up to a cap, exponential backoff with jitter, a bounded number of attempts, idempotent requests only.
 They live here rather than in a urllib3 adapter because a truncated body or half a JSON document only
 shows once the body is read, after urllib3 has returned; one loop covers both, so nothing retries twice.
+The same loop judges whether a 2xx answer can be read at all (`connectors.core.answers`): an empty body,
+a login page or JSON without the records the caller expects is retried like a truncated body, then fails
+the request with `UnreadableResponseError`; it is never handed on as an empty page.
 """
 
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 import random
 import time
@@ -21,12 +23,15 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from requests.auth import AuthBase
 
+from connectors.core.answers import Records, UnreadableAnswer, parse_body
 from connectors.core.errors import (
     AuthenticationError,
     RetriesExhaustedError,
     SourceHTTPError,
+    UnreadableResponseError,
     redact,
 )
+from connectors.settings import env_name
 
 log = logging.getLogger(__name__)
 
@@ -139,13 +144,19 @@ class HttpClient:
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
+        records: Records | None = None,
     ) -> JSON:
-        """Send, retrying transient failures per the policy, and return the parsed JSON body."""
+        """Send, retrying transient failures per the policy, and return the parsed JSON body.
+
+        With `records`, an answer only counts once it holds them where and as `records` says; one that
+        does not is retried like a truncated body, and fails the request after the last attempt.
+        """
         url = self.url(path)
         retryable = method in {"GET", "HEAD", "OPTIONS"} if idempotent is None else idempotent
         last_problem = "no attempt made"
         for attempt in range(1, self.retry.max_attempts + 1):
             retry_after: float | None = None
+            unreadable: UnreadableAnswer | None = None
             try:
                 self.requests_sent += 1
                 response = self._session.request(
@@ -203,11 +214,17 @@ class HttpClient:
                     )
                 else:
                     try:
-                        return json.loads(body) if body else {}
-                    except ValueError:
-                        # A 2xx with half a JSON document: a cut connection, not a bad record.
-                        last_problem = (
-                            f"HTTP {status} with a truncated or invalid JSON body ({len(body)} bytes)"
+                        parsed = parse_body(body, response.headers.get("Content-Type"))
+                        if records is not None:
+                            records.extract(parsed)
+                        return parsed
+                    except UnreadableAnswer as exc:
+                        # Half a JSON document is a cut connection; a login page or a body without its
+                        # records may be a blip of a gateway too: asked again before it is reported.
+                        unreadable = exc
+                        last_problem = redact(
+                            f"HTTP {status}: {exc.problem}{self._redirect(url, response.url)}",
+                            self.secrets,
                         )
             if not retryable or attempt == self.retry.max_attempts:
                 break
@@ -225,6 +242,14 @@ class HttpClient:
                 delay,
             )
             self.sleep(delay)
+        if unreadable is not None:
+            raise UnreadableResponseError(
+                f"{method} {self._describe(url)} answered {redact(last_problem, self.secrets)}, "
+                f"{attempt} attempt(s) in a row. Not read as an empty page: "
+                + unreadable.hint.format(base_url=env_name(self.source, "base_url")),
+                source=self.source,
+                stream=stream,
+            )
         raise RetriesExhaustedError(
             f"{method} {self._describe(url)} failed after {attempt} attempt(s); last problem: "
             f"{redact(last_problem, self.secrets)}",
@@ -234,6 +259,13 @@ class HttpClient:
 
     def close(self) -> None:
         self._session.close()
+
+    def _redirect(self, asked: str, answered: str) -> str:
+        """Where a redirect led (a sign-in page, typically), when the answer came from elsewhere."""
+        where = urlsplit(answered)
+        if (where.netloc, where.path) == (urlsplit(asked).netloc, urlsplit(asked).path):
+            return ""
+        return f" (redirected to {self._describe(f'{where.scheme}://{where.netloc}{where.path}')})"
 
     def _describe(self, url: str) -> str:
         return redact(url, self.secrets)

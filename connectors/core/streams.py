@@ -2,6 +2,8 @@
 
 Sources with API quirks (ids-only change feeds, capped searches, per-parent fan-out) give a stream its
 own `read` function; it still yields `Page`s, so landing, state and the ledger stay the same for all.
+Every request of every reader goes through `ReadContext.fetch`: the answer must hold its records where
+and as declared (`Records`), and one read sends at most `DCW_MAX_PAGES_PER_READ` of them.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from connectors.core.answers import Records
+from connectors.core.errors import RERUN_OR_REPORT, PagingError, redact
 from connectors.core.http import HttpClient
-from connectors.core.paginators import Paginator, Request, SinglePage
+from connectors.core.paginators import Paginator, PagingLoop, Request, SinglePage
 from connectors.core.records import dig, parse_instant
+from connectors.settings import MAX_PAGES_PER_READ_ENV, max_pages_per_read
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,27 @@ class IncrementalCursor:
     lookback: timedelta = timedelta(minutes=5)
 
 
+@dataclass
+class PageBudget:
+    """The last-resort bound on one read, whatever its paging: a source that pages on past every real
+    read's size (the ERP ledger at scale l is about 8,000 pages) is looping, and the read stops."""
+
+    limit: int = field(default_factory=max_pages_per_read)
+    used: int = 0
+
+    def spend(self, ctx: ReadContext, request: Request) -> None:
+        if self.used >= self.limit:
+            raise PagingError(
+                f"{self.limit} pages read and the source still sends more (next: "
+                f"{redact(request.describe(), ctx.client.secrets)}); no real read of this product is that "
+                f"long, so the source is paging in a loop. If the stream really holds more, raise "
+                f"{MAX_PAGES_PER_READ_ENV}",
+                source=ctx.client.source,
+                stream=ctx.stream.name,
+            )
+        self.used += 1
+
+
 @dataclass(frozen=True)
 class ReadContext:
     """What a read needs: the client, the declared stream, and where the last read stopped."""
@@ -48,6 +74,7 @@ class ReadContext:
     client: HttpClient
     stream: Stream
     cursor: datetime | None
+    budget: PageBudget = field(default_factory=PageBudget)
 
     @property
     def since(self) -> datetime | None:
@@ -55,8 +82,21 @@ class ReadContext:
             return None
         return self.cursor - self.stream.cursor.lookback
 
-
-RecordsAt = str | Callable[[Any], list[Any]] | None
+    def fetch(self, request: Request, records: Records | None = None) -> tuple[Any, list[Any]]:
+        """Send one request of this read; (the answer, its records) where `records` (by default the
+        stream's own declaration) says they are. The one way every reader asks a source for records."""
+        located = records if records is not None else self.stream.records
+        self.budget.spend(self, request)
+        response = self.client.request(
+            request.method,
+            request.path,
+            stream=self.stream.name,
+            params=request.params or None,
+            json_body=request.body,
+            idempotent=request.method == "GET" or self.stream.reads_by_post,
+            records=located,
+        )
+        return response, located.extract(response)
 
 
 @dataclass(frozen=True)
@@ -67,7 +107,11 @@ class Stream:
     path: str
     primary_key: tuple[str, ...]
     description: str
-    records_at: RecordsAt = None
+    # Where the records sit in an answer (a dotted path; None: the body is the array of records).
+    records_at: str | None = None
+    # BambooHR answers some collections as an object keyed by id ({"7": {...}}): declared, so that an
+    # object is never taken for records where an array is expected.
+    records_keyed_by_id: bool = False
     paginator: Callable[[], Paginator] = SinglePage
     method: str = "GET"
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -85,23 +129,15 @@ class Stream:
     scan_keys: Callable[[ReadContext], Iterator[str]] | None = None
 
     @property
+    def records(self) -> Records:
+        return Records(self.records_at, "by_id" if self.records_keyed_by_id else "list")
+
+    @property
     def updated_at_field(self) -> str | None:
         return self.updated_at or (self.cursor.field if self.cursor else None)
 
     def pages(self, ctx: ReadContext) -> Iterator[Page]:
         return (self.read or read_paginated)(ctx)
-
-
-def extract_records(response: Any, records_at: RecordsAt) -> list[Any]:
-    if callable(records_at):
-        return list(records_at(response))
-    found = dig(response, records_at) if records_at else response
-    if found is None:
-        return []
-    if isinstance(found, Mapping):
-        # BambooHR keys some collections by id: {"7": {...}, "8": {...}}
-        return list(found.values())
-    return list(found)
 
 
 def highest_cursor(records: list[Any], path: str, current: datetime | None) -> datetime | None:
@@ -118,24 +154,28 @@ def highest_cursor(records: list[Any], path: str, current: datetime | None) -> d
 
 
 def paginate(
-    ctx: ReadContext, request: Request, records_at: RecordsAt = None, paginator: Paginator | None = None
+    ctx: ReadContext, request: Request, records: Records | None = None, paginator: Paginator | None = None
 ) -> Iterator[tuple[list[Any], Request]]:
-    """Yield (records, request) for each page of one request; the building block of custom readers."""
-    stream = ctx.stream
-    pager = paginator or stream.paginator()
+    """Yield (records, request) for each page of one request; the building block of custom readers.
+
+    The next request is worked out before a page is handed on, so that a page whose answer would start a
+    loop (its token or link seen before) is not landed either.
+    """
+    pager = paginator or ctx.stream.paginator()
     current: Request | None = pager.first(request)
     while current is not None:
-        response = ctx.client.request(
-            current.method,
-            current.path,
-            stream=stream.name,
-            params=current.params or None,
-            json_body=current.body,
-            idempotent=current.method == "GET" or stream.reads_by_post,
-        )
-        records = extract_records(response, records_at if records_at is not None else stream.records_at)
-        yield records, current
-        current = pager.next(current, response, records)
+        response, found = ctx.fetch(current, records)
+        try:
+            following = pager.next(current, response, found)
+        except PagingLoop as exc:
+            raise PagingError(
+                f"paging stopped after {redact(current.describe(), ctx.client.secrets)}: "
+                f"{redact(str(exc), ctx.client.secrets)}. " + RERUN_OR_REPORT,
+                source=ctx.client.source,
+                stream=ctx.stream.name,
+            ) from None
+        yield found, current
+        current = following
 
 
 def read_paginated(ctx: ReadContext) -> Iterator[Page]:

@@ -16,7 +16,7 @@ import contextlib
 import queue
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -340,32 +340,48 @@ class RawStore:
                 [t.fetched, t.loaded, t.inserted, t.rejected, t.pages, t.checkpoint, batch_id],
             )
 
-    def tombstone_missing(self, source: str, stream: str, batch_id: str, present_keys: Iterable[str]) -> int:
+    def tombstone_missing(
+        self,
+        source: str,
+        stream: str,
+        batch_id: str,
+        present_keys: Iterable[str],
+        guard: Callable[[int, int], None] | None = None,
+    ) -> int:
         """After a complete key scan: add a deleted version for each live key the source no longer has.
 
         The deleted version keeps the source timestamp of the version it closes, so a record that
-        reappears later is landed again rather than taken for a stale read.
+        reappears later is landed again rather than taken for a stale read. `guard(missing, live)` sees
+        the counts first, in the same transaction; whatever it raises leaves the table as it was.
         """
         table = raw_table(source, stream)
         scanned = pa.table({"_key": pa.array(list(present_keys), pa.string())})
         now = now_utc()
+        latest = f"""
+            select _key, arg_max(_record_hash, _extracted_at) as _record_hash,
+                   arg_max(_payload, _extracted_at) as _payload,
+                   arg_max(_source_updated_at, _extracted_at) as _source_updated_at,
+                   arg_max(_is_deleted, _extracted_at) as _is_deleted
+            from {table} group by _key
+        """
+        gone = "_key not in (select _key from scanned_keys)"
         with self._lock:
             con = self._con
             con.begin()
             try:
                 con.register("scanned_keys", scanned)
+                if guard is not None:
+                    live, missing = con.execute(
+                        f"select count(*), count(*) filter (where {gone}) "
+                        f"from ({latest}) where not _is_deleted"
+                    ).fetchone()
+                    guard(missing, live)
                 count = con.execute(
                     f"""
                     insert into {table}
                     select _key, md5(_record_hash || ':deleted'), _payload, ?, ?, _source_updated_at, true
-                    from (
-                        select _key, arg_max(_record_hash, _extracted_at) as _record_hash,
-                               arg_max(_payload, _extracted_at) as _payload,
-                               arg_max(_source_updated_at, _extracted_at) as _source_updated_at,
-                               arg_max(_is_deleted, _extracted_at) as _is_deleted
-                        from {table} group by _key
-                    ) latest
-                    where not _is_deleted and _key not in (select _key from scanned_keys)
+                    from ({latest}) latest
+                    where not _is_deleted and {gone}
                 """,
                     [batch_id, now],
                 ).fetchone()[0]

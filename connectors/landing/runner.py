@@ -12,7 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from connectors.core.errors import ConnectorError, redact
+from connectors.core.errors import ConnectorError, MassDeletionError, redact
 from connectors.core.http import RetryPolicy
 from connectors.core.records import (
     RecordRejected,
@@ -26,7 +26,7 @@ from connectors.core.records import (
 from connectors.core.source import Source
 from connectors.core.streams import ReadContext, Stream
 from connectors.landing.raw_store import PreparedPage, RawStore, now_utc
-from connectors.settings import SourceSettings
+from connectors.settings import ACCEPT_DELETES_ENV, DeletionPolicy, SourceSettings, deletion_policy
 
 log = logging.getLogger(__name__)
 RECONCILE_EVERY = timedelta(days=7)
@@ -139,6 +139,27 @@ def _reconcile_due(
     return had_rows and (last_reconciled is None or now_utc() - last_reconciled >= RECONCILE_EVERY)
 
 
+def deletion_guard(policy: DeletionPolicy, source: str, stream: str):
+    """What `tombstone_missing` asks before it marks anything: refuse a mass deletion, with the way out."""
+
+    def check(missing: int, live: int) -> None:
+        if not policy.refuses(source, stream, missing, live):
+            return
+        name = f"{source}.{stream}"
+        raise MassDeletionError(
+            f"would mark {missing} of {live} live keys of {source}/{stream} deleted "
+            f"({missing / live:.0%} > {policy.share_limit:.0%}); nothing was marked deleted. A source that "
+            "answers with too little (a narrowed credential scope, a filter, a partial export) looks "
+            "exactly like this: check it first. If the source really deleted them, rerun with "
+            f"`python -m connectors extract {name} --accept-deletes {name}` (or {ACCEPT_DELETES_ENV}={name} "
+            "for one run)",
+            source=source,
+            stream=stream,
+        )
+
+    return check
+
+
 def extract_stream(
     store: RawStore,
     source: Source,
@@ -147,9 +168,15 @@ def extract_stream(
     *,
     reconcile: bool | None = None,
     retry: RetryPolicy | None = None,
+    deletions: DeletionPolicy | None = None,
 ) -> StreamResult:
-    """Read one stream from its cursor and land it page by page; raise after recording a failure."""
+    """Read one stream from its cursor and land it page by page; raise after recording a failure.
+
+    Deletes are only inferred from a read that completed: a page that could not be read raises before
+    any key is marked deleted, and `deletions` (default: from the environment) bounds how many may go.
+    """
     stream = source.stream(stream_name)
+    guard = deletion_guard(deletions or deletion_policy(), source.name, stream.name)
     store.ensure_table(source.name, stream.name)
     cursor, last_reconciled = store.cursor(source.name, stream.name)
     had_rows = store.row_count(source.name, stream.name) > 0
@@ -182,9 +209,9 @@ def extract_stream(
         if stream.cursor is None:
             # A complete full read holds every key the source still has: what is missing was deleted.
             if had_rows:
-                store.tombstone_missing(source.name, stream.name, batch_id, seen)
+                store.tombstone_missing(source.name, stream.name, batch_id, seen, guard)
         elif _reconcile_due(stream, had_rows, last_reconciled, reconcile):
-            store.tombstone_missing(source.name, stream.name, batch_id, stream.scan_keys(ctx))
+            store.tombstone_missing(source.name, stream.name, batch_id, stream.scan_keys(ctx), guard)
         elif stream.scan_keys is not None and not had_rows and reconcile is None:
             # Nothing was landed before this read, so nothing can have disappeared: start the clock.
             store.mark_reconciled(source.name, stream.name)
@@ -249,6 +276,7 @@ def extract_streams(
     workers: int = 4,
     reconcile: bool | None = None,
     retry: RetryPolicy | None = None,
+    deletions: DeletionPolicy | None = None,
 ) -> tuple[list[StreamResult], list[Exception]]:
     """Run streams concurrently (HTTP waits overlap; landing is serialised by the store).
 
@@ -256,9 +284,18 @@ def extract_streams(
     """
     results: list[StreamResult] = []
     failures: list[Exception] = []
+    deletions = deletions or deletion_policy()
 
     def run(job: StreamJob) -> StreamResult:
-        return extract_stream(store, job.source, job.settings, job.stream, reconcile=reconcile, retry=retry)
+        return extract_stream(
+            store,
+            job.source,
+            job.settings,
+            job.stream,
+            reconcile=reconcile,
+            retry=retry,
+            deletions=deletions,
+        )
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="stream") as pool:
         futures = [pool.submit(run, job) for job in jobs]

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from connectors.core.auth import BearerAuth
+from connectors.core.errors import RERUN_OR_REPORT, PagingError
 from connectors.core.http import HttpClient
 from connectors.core.paginators import CursorTokenPaginator, Request
 from connectors.core.records import EPOCH, dig, parse_instant
@@ -93,13 +94,39 @@ def _one_millisecond(
     """More than a page modified in one millisecond (a bulk import): page that millisecond by offset."""
     request = Request(path=path, method="POST", body=_search_body(object_type, moment, "EQ"))
     pager = CursorTokenPaginator(token_path="paging.next.after", param="after", in_body=True)
-    for records, sent in paginate(ctx, request, records_at="results", paginator=pager):
+    for records, sent in paginate(ctx, request, paginator=pager):
         fresh = [r for r in records if r.get("id") not in seen]
         yield Page(
             fresh,
             f"POST {path} {MODIFIED} = {moment.isoformat()} after={(sent.body or {}).get('after', 0)}",
             checkpoint=moment,
         )
+
+
+def _refuse_a_stuck_position(ctx: ReadContext, request: Request, records: list, low: datetime) -> datetime:
+    """The latest modification time on a search page, once the page is one the keyset can move past.
+
+    A record modified before the lower bound means the search ignores its filter, and a full page with
+    no readable time gives no later position: either way the next request would be this one again.
+    """
+    modified = [m for m in map(_modified, records) if m is not None]
+    floor = EPOCH + timedelta(milliseconds=int(_millis(low)))  # the bound as sent, in whole milliseconds
+    earlier = [m for m in modified if m < floor]
+    if earlier:
+        problem = (
+            f"answered a record modified at {min(earlier).isoformat()}, before the lower bound "
+            f"{low.isoformat()}: the search ignores its filter, so the keyset position cannot move on"
+        )
+    elif not modified and len(records) >= PAGE_SIZE:
+        problem = f"answered {len(records)} records without a readable {MODIFIED}: no later position"
+    else:
+        return max(modified, default=low)
+    raise PagingError(
+        f"paging stopped after {request.method} {request.path} ({MODIFIED} >= {low.isoformat()}): {problem}. "
+        + RERUN_OR_REPORT,
+        source=ctx.client.source,
+        stream=ctx.stream.name,
+    )
 
 
 def searched(object_type: str, with_archived: bool):
@@ -109,24 +136,24 @@ def searched(object_type: str, with_archived: bool):
     mid-read jumps to the end and shifts every later one back, so an offset would skip one. Instead each
     request asks again for what was modified at or after the last timestamp seen, dropping the ids
     already read at exactly that timestamp. No offset grows, so the 10,000-result cap never applies.
+    The position only moves forward (to a later timestamp, or one millisecond on), so it cannot repeat
+    while the search honours its filter; `_refuse_a_stuck_position` stops a search that does not.
     """
     path = f"crm/v3/objects/{object_type}/search"
 
     def read(ctx: ReadContext) -> Iterator[Page]:
         low, seen_at_low, high = ctx.since or EPOCH, set(), ctx.cursor
         while True:
-            response = ctx.client.post(
-                path, stream=ctx.stream.name, idempotent=True, json_body=_search_body(object_type, low, "GTE")
-            )
-            records = response.get("results") or []
+            request = Request(path, method="POST", body=_search_body(object_type, low, "GTE"))
+            _, records = ctx.fetch(request)
+            top = _refuse_a_stuck_position(ctx, request, records, low)
             fresh = [r for r in records if not (_modified(r) == low and r.get("id") in seen_at_low)]
             high = highest_cursor(fresh, MODIFIED, high)
             if fresh:
                 yield Page(fresh, f"POST {path} {MODIFIED} >= {low.isoformat()}", checkpoint=high)
             if len(records) < PAGE_SIZE:
                 break
-            top = max((m for m in map(_modified, records) if m is not None), default=None)
-            if top is None or top <= low:
+            if top <= low:
                 yield from _one_millisecond(ctx, path, object_type, low, seen_at_low)
                 low, seen_at_low = low + timedelta(milliseconds=1), set()
             else:
@@ -140,7 +167,7 @@ def searched(object_type: str, with_archived: bool):
                     "properties": ",".join(PROPERTIES[object_type]),
                 },
             )
-            for records, _ in paginate(ctx, request, records_at="results", paginator=_lists()):
+            for records, _ in paginate(ctx, request, paginator=_lists()):
                 yield Page(records, f"GET crm/v3/objects/{object_type}?archived=true")
 
     return read

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
+from connectors.core.answers import Records
 from connectors.core.auth import BasicAuth
 from connectors.core.http import HttpClient
-from connectors.core.paginators import PageNumberPaginator
+from connectors.core.paginators import PageNumberPaginator, Request
 from connectors.core.records import EPOCH, format_instant, parse_instant
 from connectors.core.source import Source
 from connectors.core.streams import IncrementalCursor, Page, ReadContext, Stream
@@ -53,17 +54,20 @@ TIME_OFF_HORIZON = timedelta(days=366)
 DEFAULT_START_DATE = "2024-01-01"
 
 
+# `/employees/changed` answers {"employees": {"123": {"id": "123", "lastChanged": ...}}}; `/employees/{id}`
+# answers the one employee.
+CHANGED_EMPLOYEES = Records("employees", "by_id")
+ONE_EMPLOYEE = Records(shape="one")
+
+
 def _changed_since(ctx: ReadContext, since: datetime) -> list[tuple[datetime, str]]:
     """(lastChanged, id) for every employee changed at or after `since`, oldest first."""
-    response = ctx.client.get(
-        "employees/changed",
-        stream=ctx.stream.name,
-        params={"since": format_instant(since), "type": "updated"},
-    )
+    request = Request("employees/changed", params={"since": format_instant(since), "type": "updated"})
+    response, _ = ctx.fetch(request, CHANGED_EMPLOYEES)
     changed = []
-    for employee_id, entry in (response.get("employees") or {}).items():
+    for employee_id, entry in CHANGED_EMPLOYEES.by_id(response).items():
         try:
-            when = parse_instant(entry.get("lastChanged")) or since
+            when = parse_instant(entry.get("lastChanged") if isinstance(entry, dict) else None) or since
         except ValueError:
             when = since
         changed.append((when, str(employee_id)))
@@ -76,10 +80,12 @@ def read_employees(ctx: ReadContext) -> Iterator[Page]:
     fields = ",".join(EMPLOYEE_FIELDS)
     for start in range(0, len(changed), EMPLOYEES_PER_PAGE):
         batch = changed[start : start + EMPLOYEES_PER_PAGE]
-        records = [
-            ctx.client.get(f"employees/{employee_id}", stream=ctx.stream.name, params={"fields": fields})
-            for _, employee_id in batch
-        ]
+        records = []
+        for _, employee_id in batch:
+            _, [employee] = ctx.fetch(
+                Request(f"employees/{employee_id}", params={"fields": fields}), ONE_EMPLOYEE
+            )
+            records.append(employee)
         # The feed's own time, not the record's: a garbled lastChanged must not stall the cursor.
         high = max(high or EPOCH, batch[-1][0])
         yield Page(records, f"GET employees/{{id}} x{len(batch)} from employees/changed", checkpoint=high)
@@ -103,8 +109,9 @@ def read_time_off(ctx: ReadContext) -> Iterator[Page]:
     end = (datetime.now(UTC) + TIME_OFF_HORIZON).date()
     for window_start, window_end in _month_windows(start, end):
         params = {"start": window_start.isoformat(), "end": window_end.isoformat()}
-        records = ctx.client.get("time_off/requests/", stream=ctx.stream.name, params=params)
-        yield Page(list(records), f"GET time_off/requests/?start={params['start']}&end={params['end']}")
+        request = Request("time_off/requests/", params=params)
+        _, records = ctx.fetch(request)
+        yield Page(records, request.describe())
 
 
 def read_training_records(ctx: ReadContext) -> Iterator[Page]:
@@ -113,21 +120,19 @@ def read_training_records(ctx: ReadContext) -> Iterator[Page]:
         batch = employee_ids[start : start + EMPLOYEES_PER_PAGE]
         records = []
         for employee_id in batch:
-            response = ctx.client.get(f"training/record/employee/{employee_id}", stream=ctx.stream.name)
-            records.extend(response.values() if isinstance(response, dict) else response)
+            records.extend(ctx.fetch(Request(f"training/record/employee/{employee_id}"))[1])
         yield Page(records, f"GET training/record/employee/{{id}} for {len(batch)} employees")
 
 
 def read_reviews(ctx: ReadContext) -> Iterator[Page]:
-    body = {"title": "360 reviews (dcw)", "fields": list(REVIEW_FIELDS)}
-    response = ctx.client.post(
+    request = Request(
         "reports/custom",
-        stream=ctx.stream.name,
-        json_body=body,
+        method="POST",
         params={"format": "JSON", "onlyCurrent": "false"},
-        idempotent=True,
+        body={"title": "360 reviews (dcw)", "fields": list(REVIEW_FIELDS)},
     )
-    yield Page(list(response.get("employees") or []), "POST reports/custom (360 reviews)")
+    _, records = ctx.fetch(request)
+    yield Page(records, "POST reports/custom (360 reviews)")
 
 
 STREAMS = (
@@ -153,12 +158,14 @@ STREAMS = (
         path="training/type",
         primary_key=("id",),
         description="Training types, with which ones are required.",
+        records_keyed_by_id=True,
     ),
     Stream(
         name="training_records",
         path="training/record/employee/{id}",
         primary_key=("id",),
         description="Completed trainings per employee with hours.",
+        records_keyed_by_id=True,
         read=read_training_records,
     ),
     Stream(
@@ -180,6 +187,8 @@ STREAMS = (
         path="reports/custom",
         primary_key=("id", "customReviewCycle", "customReviewerRole"),
         description="360 review scores (self, peer, manager) per employee and cycle, from a custom report.",
+        records_at="employees",
+        reads_by_post=True,
         read=read_reviews,
     ),
     Stream(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from connectors.core.answers import Records
 from connectors.core.auth import BasicAuth
 from connectors.core.http import HttpClient
 from connectors.core.paginators import CursorTokenPaginator, OffsetPaginator, Request
@@ -51,7 +52,8 @@ UNKNOWN_ZONE_MARGIN = timedelta(hours=14)
 
 def _user_time_zone(ctx: ReadContext) -> ZoneInfo | None:
     """JQL reads `updated >= "2026-03-01 10:00"` in the calling user's zone, not UTC."""
-    zone = ctx.client.get(f"{API}/myself", stream=ctx.stream.name).get("timeZone")
+    _, [me] = ctx.fetch(Request(f"{API}/myself"), Records(shape="one"))
+    zone = me.get("timeZone")
     return ZoneInfo(zone) if zone else None
 
 

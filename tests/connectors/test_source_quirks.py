@@ -26,7 +26,7 @@ class MovingSearch:
         ]
         self.requests = 0
 
-    def post(self, path, *, stream, json_body, idempotent, params=None):
+    def request(self, method, path, *, stream, json_body, idempotent, params=None, records=None):
         self.requests += 1
         if self.requests == 2:
             self.records[0]["properties"]["hs_lastmodifieddate"] = "2026-01-02T00:00:00Z"

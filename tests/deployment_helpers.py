@@ -25,6 +25,20 @@ HOLDER = textwrap.dedent(
 )
 
 
+def run_command(
+    command: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path = REPO,
+    timeout: float = 600,
+    **options,
+) -> subprocess.CompletedProcess[str]:
+    """An entry point run as a user runs it, its output captured; `timeout` bounds a hang, not the speed."""
+    return subprocess.run(
+        command, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False, **options
+    )
+
+
 def environment_with(variables: dict[str, str]) -> dict[str, str]:
     """This process's environment without any DCW_ variable or DAGSTER_HOME, plus `variables`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DCW_") and k != "DAGSTER_HOME"}

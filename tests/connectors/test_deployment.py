@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import pytest
@@ -12,7 +11,7 @@ from connectors.deployment import PartialConfiguration, plan_sources
 from connectors.settings import SIMULATOR_ORIGIN
 from connectors.sources import SOURCES
 from tests.conftest import BUILTIN_SOURCES
-from tests.deployment_helpers import REPO, environment_with
+from tests.deployment_helpers import environment_with, run_command
 
 CRM_ONLY = {"DCW_CRM_BASE_URL": "https://api.hubapi.com", "DCW_CRM_ACCESS_TOKEN": "pat-eu1-secret"}
 # What the refusal says for a deployment that configures the CRM only: every other source, with exactly
@@ -121,14 +120,10 @@ def test_every_source_declares_how_it_authenticates():
 
 def test_the_cli_refuses_a_partial_configuration_with_one_line(tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
-    done = subprocess.run(
+    done = run_command(
         [sys.executable, "-m", "connectors", "extract", "--warehouse", str(warehouse)],
         env=environment_with(CRM_ONLY),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
     print(done.stderr)
     assert done.returncode == 2
@@ -140,14 +135,10 @@ def test_the_cli_reads_a_configured_source_alone(tmp_path, simulator):
     """The documented first step: configure one source, extract one of its streams."""
     env = {k: v for k, v in simulator.environment().items() if k.startswith("DCW_CRM_")}
     warehouse = tmp_path / "warehouse.duckdb"
-    done = subprocess.run(
+    done = run_command(
         [sys.executable, "-m", "connectors", "extract", "crm.owners", "--warehouse", str(warehouse)],
         env=environment_with(env),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert '"stream": "owners"' in done.stdout and '"status": "succeeded"' in done.stdout

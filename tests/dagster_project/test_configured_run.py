@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ import pytest
 from connectors.settings import env_name, host_of
 from connectors.sources import SOURCES
 from tests.conftest import BUILTIN_SOURCES
-from tests.deployment_helpers import REPO, environment_with
+from tests.deployment_helpers import environment_with, run_command
 from tests.publish.provenance_checks import assert_every_page_and_sheet_names_the_hosts
 
 HR_TIER = ("warehouse.duckdb", "warehouse.duckdb.wal", "warehouse.duckdb.tmp", "hr", "quality", "secrets")
@@ -40,15 +39,11 @@ class ConfiguredRun:
 
 
 def run_demo(env: dict[str, str]) -> str:
-    done = subprocess.run(
+    done = run_command(
         [sys.executable, "-m", "dagster_project.demo"],
         env=env,
-        cwd=REPO,
         umask=0o022,
-        capture_output=True,
-        text=True,
         timeout=1800,
-        check=False,
     )
     assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
     return done.stdout

@@ -4,7 +4,6 @@ fails to load with the one message, a step refuses with it, and the demo stops b
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import dagster as dg
@@ -15,7 +14,7 @@ from dagster_project.assets.raw import raw_asset_key
 from dagster_project.definitions import build_definitions, raw_assets
 from dagster_project.resources import SourceSystems, Warehouse
 from tests.connectors.test_deployment import CRM_ONLY, CRM_ONLY_REFUSAL
-from tests.deployment_helpers import REPO, environment_with
+from tests.deployment_helpers import REPO, environment_with, run_command
 
 DAGSTER = str(REPO / ".venv" / "bin" / "dagster")
 
@@ -32,14 +31,11 @@ def crm_only(monkeypatch):
 def test_the_code_location_fails_to_load_with_the_one_message(tmp_path):
     """What `dagster dev` shows for the code location: its load error, and no schedule can fire."""
     env = environment_with(CRM_ONLY)
-    done = subprocess.run(
+    done = run_command(
         [DAGSTER, "definitions", "validate", "-m", "dagster_project.definitions"],
         env=env,
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
         timeout=600,
-        check=False,
     )
     output = done.stdout + done.stderr
     assert done.returncode != 0
@@ -74,14 +70,10 @@ def test_a_step_that_extracts_fails_with_the_message_and_reads_nothing(crm_only,
 def test_the_demo_refuses_at_start_with_the_one_message(tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     env = {**environment_with(CRM_ONLY), "DCW_WAREHOUSE_PATH": str(warehouse)}
-    done = subprocess.run(
+    done = run_command(
         [sys.executable, "-m", "dagster_project.demo"],
         env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
         timeout=600,
-        check=False,
     )
     assert done.returncode == 2
     assert done.stderr == CRM_ONLY_REFUSAL + "\n" and done.stdout == ""

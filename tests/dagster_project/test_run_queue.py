@@ -4,7 +4,6 @@ the warehouse fails with the one line that says which file, which process and wh
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,14 @@ from dagster_project.definitions import defs, raw_assets
 from dagster_project.jobs import WAREHOUSE_TAG
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
 from dagster_project.resources import SourceSystems, Warehouse
-from tests.deployment_helpers import REPO, Held, assert_one_line_naming, environment_with, holding
+from tests.deployment_helpers import (
+    REPO,
+    Held,
+    assert_one_line_naming,
+    environment_with,
+    holding,
+    run_command,
+)
 
 INSTANCE_SETTINGS = REPO / "dagster_project" / "dagster.yaml"
 [(TAG_KEY, TAG_VALUE)] = WAREHOUSE_TAG.items()
@@ -35,13 +41,9 @@ def test_the_makefile_installs_the_instance_settings_and_dagster_queues_one_run_
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").touch()  # what the Makefile used to leave there: an empty file, newer
-    done = subprocess.run(
+    done = run_command(
         ["make", "--no-print-directory", "instance", f"DAGSTER_HOME={home}"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
         timeout=120,
-        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert (home / "dagster.yaml").read_text() == INSTANCE_SETTINGS.read_text()
@@ -100,14 +102,10 @@ def test_a_dbt_step_that_meets_a_held_warehouse_fails_with_the_line_before_dbt_s
 
 def test_the_demo_refuses_a_held_warehouse_with_the_line(held_warehouse: Held):
     env = environment_with({"DCW_WAREHOUSE_PATH": str(held_warehouse.path)})
-    done = subprocess.run(
+    done = run_command(
         [sys.executable, "-m", "dagster_project.demo"],
         env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
         timeout=600,
-        check=False,
     )
     assert done.returncode == 2 and done.stdout == ""
     assert_one_line_naming(done.stderr, held_warehouse)

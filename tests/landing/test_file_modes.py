@@ -22,7 +22,7 @@ from connectors.landing.file_modes import (
     write_atomically,
 )
 from dagster_project.resources import Warehouse
-from tests.deployment_helpers import REPO, environment_with
+from tests.deployment_helpers import environment_with, run_command
 
 # A process started with the usual umask (022: new files world-readable) that writes a warehouse and,
 # with the write-ahead log DuckDB created for it still there, reports the modes.
@@ -49,15 +49,11 @@ def mode(path: Path) -> int:
 
 
 def _write_warehouse(path: Path, how: str, variables: dict[str, str] | None = None) -> dict:
-    done = subprocess.run(
+    done = run_command(
         [sys.executable, "-c", WRITER, str(path), how],
         env=environment_with(variables or {}),
-        cwd=REPO,
         umask=0o022,
-        capture_output=True,
-        text=True,
         timeout=120,
-        check=False,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

@@ -4,7 +4,6 @@ process, and what to do (the CLI exits 2 with it), instead of a DuckDB traceback
 from __future__ import annotations
 
 import pickle
-import subprocess
 import sys
 from collections.abc import Iterator
 
@@ -12,7 +11,13 @@ import pytest
 
 from connectors.landing.database import WarehouseLocked, connect
 from connectors.landing.raw_store import RawStore
-from tests.deployment_helpers import REPO, Held, assert_one_line_naming, environment_with, holding
+from tests.deployment_helpers import (
+    Held,
+    assert_one_line_naming,
+    environment_with,
+    holding,
+    run_command,
+)
 
 
 @pytest.fixture()
@@ -36,7 +41,7 @@ def test_opening_a_held_warehouse_raises_one_readable_line(held_warehouse: Held)
 
 def test_the_cli_prints_the_line_and_exits_2(held_warehouse: Held, simulator):
     crm = {k: v for k, v in simulator.environment().items() if k.startswith("DCW_CRM_")}
-    done = subprocess.run(
+    done = run_command(
         [
             sys.executable,
             "-m",
@@ -47,11 +52,7 @@ def test_the_cli_prints_the_line_and_exits_2(held_warehouse: Held, simulator):
             str(held_warehouse.path),
         ],
         env=environment_with(crm),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
     assert done.returncode == 2 and done.stdout == ""
     assert_one_line_naming(done.stderr, held_warehouse)

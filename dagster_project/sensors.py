@@ -8,15 +8,18 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors.landing.file_modes import make_folder, make_readable
 from dagster_project.assets.publication import published_dir
 from dagster_project.jobs import pipeline_job, publication_job
+from dagster_project.publish.snapshot import observation_for_bi
 from dagster_project.resources import Warehouse
 
 NOT_PUBLISHED_LOG = "not_published.jsonl"
 
 
 def failed_checks(instance: dg.DagsterInstance, run_id: str) -> list[dict[str, str]]:
-    """The blocking checks that failed in the run, with what they observed."""
+    """The blocking checks that failed in the run, with what they observed (withheld where the places
+    observed can be people: the log sits in the BI tier)."""
     records = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
     out = []
     for record in records:
@@ -28,14 +31,16 @@ def failed_checks(instance: dg.DagsterInstance, run_id: str) -> list[dict[str, s
             {
                 "check": evaluation.check_name,
                 "asset": evaluation.asset_key.to_user_string(),
-                "observed": observed.value if observed is not None else "",
+                "observed": observation_for_bi(
+                    evaluation.asset_key.to_user_string(), observed.value if observed is not None else ""
+                ),
             }
         )
     return out
 
 
 def record_not_published(log: Path, run: dg.DagsterRun, reason: str, checks: list[dict[str, str]]) -> None:
-    log.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(log.parent, readable=True)
     entry = {
         "run_id": run.run_id,
         "job": run.job_name,
@@ -45,6 +50,7 @@ def record_not_published(log: Path, run: dg.DagsterRun, reason: str, checks: lis
     }
     with log.open("a") as out:
         out.write(json.dumps(entry) + "\n")
+    make_readable(log)
 
 
 @dg.run_failure_sensor(

@@ -28,6 +28,7 @@ PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
 # With a group, folders carry the set-group-id bit: what is created in them inherits the group.
 GROUP_FILE, GROUP_DIR = 0o640, 0o2750
 READABLE_FILE, READABLE_DIR = 0o644, 0o755
+READ_AND_SEARCH = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
 
 
 def keep_new_files_private() -> None:
@@ -89,8 +90,9 @@ def make_readable(*paths: str | Path) -> None:
 
 
 def make_folder(path: str | Path, *, readable: bool) -> Path:
-    """Create `path` and its missing parents, each with the tier's folder mode (a private umask would
-    otherwise make a BI folder unreachable); folders that exist keep theirs."""
+    """Create `path` with the tier's folder mode. Missing parents are created passable (0755): a parent
+    holds both tiers (the data folder holds the warehouse and the BI snapshot), and each private file or
+    folder in it is private itself. Folders that exist keep their modes."""
     path = Path(path)
     created = []
     for folder in (path, *path.parents):
@@ -98,9 +100,29 @@ def make_folder(path: str | Path, *, readable: bool) -> Path:
             break
         created.append(folder)
     path.mkdir(parents=True, exist_ok=True)
-    for folder in created:
-        (make_readable if readable else make_private)(folder)
+    for folder in created[1:]:
+        make_readable(folder)
+    if created:
+        (make_readable if readable else make_private)(path)
     return path
+
+
+def make_passable(root: str | Path, folder: str | Path) -> None:
+    """Let readers reach `folder` from `root` (the data folder): add read and search for group and others
+    to every folder on the way, `root` included, and change nothing else. A process with a private umask
+    (a test, an HR-tier step) may have created the data folder owner-only, which would hide the BI tier
+    behind it."""
+    root, folder = Path(root).resolve(), Path(folder).resolve()
+    if root != folder and root not in folder.parents:
+        raise ValueError(f"{folder} is not inside {root}")
+    for item in (folder, *folder.parents):
+        if item.is_dir():
+            mode = stat.S_IMODE(item.stat().st_mode)
+            wanted = mode | READ_AND_SEARCH
+            if wanted != mode:
+                item.chmod(wanted)
+        if item == root:
+            break
 
 
 def write_atomically(path: str | Path, write: Callable[[Path], None], *, readable: bool) -> Path:

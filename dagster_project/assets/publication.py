@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.landing.database import connect
+from connectors.landing.file_modes import make_passable
 from dagster_project.publish.ranking import latest_ranking
 from dagster_project.publish.snapshot import BI_TABLES, PUBLISHED_DB, pseudonym_key, publish_snapshot
 from dagster_project.resources import Warehouse, refusals_as_failures
@@ -34,6 +35,7 @@ def bi_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
         snapshot = publish_snapshot(
             working, published_dir(working), pseudonym_key(working.parent), context.run.run_id
         )
+    make_passable(working.parent, published_dir(working))
     with connect(snapshot.database, read_only=True) as connection:
         _, header, rows = latest_ranking(connection)
     return dg.MaterializeResult(

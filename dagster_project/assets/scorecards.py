@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.landing.database import connect
+from connectors.landing.file_modes import make_passable
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
 from dagster_project.resources import Warehouse
 
@@ -61,6 +62,7 @@ def scorecards(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Ma
         index = write_scorecards(snapshot, period, out)
         workbook = write_scorecard_workbook(snapshot, period, out / f"scorecard_{period}.xlsx")
         written[period] = (index, workbook)
+        make_passable(Path(warehouse.path).resolve().parent, out)
     index, workbook = written[month]
     return dg.MaterializeResult(
         metadata={

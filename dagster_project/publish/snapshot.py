@@ -55,6 +55,17 @@ PERSON_STREAMS = (
 )
 # Asset keys of the HR tier (employee level) start with this: their check verdicts stay in that tier.
 HR_TIER_ASSETS = "hr/%"
+# Checks on these assets observe places that can be people (an employee id, a work email): the BI tier
+# shows their verdict, not their observation.
+PERSON_LEVEL_ASSET_PREFIXES = ("staging/stg_hr__", "intermediate/", "hr/")
+WITHHELD_OBSERVATION = "see the HR tier"
+
+
+def observation_for_bi(asset: str, observed: str) -> str:
+    """What the BI tier may show of a check's observation (the snapshot's `quality_results` says the
+    same in SQL)."""
+    return WITHHELD_OBSERVATION if asset.startswith(PERSON_LEVEL_ASSET_PREFIXES) else observed
+
 
 PSEUDONYM = "'p_' || substr(sha256(pseudonym.key || '|' || {column}), 1, 16)"
 
@@ -85,8 +96,8 @@ BI_TABLES: dict[str, str] = {
     # keep their verdict but not their observation, which can name people.
     "quality_results": f"""
         select check_name, asset, severity, passed,
-            case when asset like 'staging/stg_hr__%' or asset like 'intermediate/%'
-                then 'see the HR tier' else observed end as observed,
+            case when {" or ".join(f"starts_with(asset, '{p}')" for p in PERSON_LEVEL_ASSET_PREFIXES)}
+                then '{WITHHELD_OBSERVATION}' else observed end as observed,
             expected, run_id, checked_at, engine
         from working.marts.quality_results
         -- the HR tier's own checks (employee roll-ups, calibration) stay in the HR tier

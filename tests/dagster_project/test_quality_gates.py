@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 import urllib.request
 from pathlib import Path
 
@@ -174,6 +175,11 @@ def test_a_run_that_did_not_publish_is_recorded_with_why(defective):
     assert entry["run_id"] == result.run_id
     caught = {check["check"] for check in entry["failed_blocking_checks"]}
     assert {"cost_centers_resolve", "crm_is_fresh", "units_as_declared"} <= caught
+    # The log sits in the BI tier: readable there, and silent on places that can be people.
+    observed = {check["check"]: check["observed"] for check in entry["failed_blocking_checks"]}
+    assert observed["work_emails_identify_one_employee"] == "see the HR tier"
+    assert "CC9991" in observed["cost_centers_resolve"]
+    assert stat.S_IMODE((published_dir(warehouse) / NOT_PUBLISHED_LOG).stat().st_mode) == 0o644
     assert not (published_dir(warehouse) / "warehouse.duckdb").exists(), "nothing was published"
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from connectors.landing.file_modes import (
     make_folder,
+    make_passable,
     make_private,
     remove_partial_files,
     write_atomically,
@@ -85,7 +86,8 @@ def test_hr_folders_carry_the_group_to_what_is_created_in_them(tmp_path, monkeyp
     monkeypatch.setenv("DCW_HR_GROUP", group.gr_name)
     folder = make_folder(tmp_path / "hr" / "scorecards", readable=False)
     page = write_atomically(folder / "index.html", lambda p: p.write_text("names"), readable=False)
-    assert mode(folder) == mode(folder.parent) == 0o2750 and mode(page) == 0o640
+    # the folder it was asked for is the HR tier's; the parent it created only leads there
+    assert mode(folder) == 0o2750 and mode(folder.parent) == 0o755 and mode(page) == 0o640
     assert page.stat().st_gid == group.gr_gid
 
 
@@ -101,7 +103,7 @@ def test_bi_files_are_readable_and_hr_files_private_whatever_the_umask(tmp_path)
     finally:
         os.umask(previous)
     assert mode(page) == 0o644 and mode(page.parent) == mode(page.parent.parent) == 0o755
-    assert mode(private) == 0o600 and mode(private.parent) == mode(private.parent.parent) == 0o700
+    assert mode(private) == 0o600 and mode(private.parent) == 0o700 and mode(private.parent.parent) == 0o755
     assert not list(tmp_path.rglob(".*.tmp"))
 
 
@@ -126,3 +128,28 @@ def test_every_dagster_step_that_touches_the_warehouse_makes_new_files_private(t
     finally:
         os.umask(previous)
     assert umask == 0o077
+
+
+def test_a_private_folder_leaves_its_new_parents_passable(tmp_path):
+    """The data folder holds both tiers: creating data/secrets/ must not make data/ owner-only."""
+    os.umask(0o077)  # as every writer of the warehouse runs
+    try:
+        make_folder(tmp_path / "data" / "secrets", readable=False)
+    finally:
+        os.umask(0o022)
+    assert mode(tmp_path / "data") == 0o755 and mode(tmp_path / "data" / "secrets") == 0o700
+
+
+def test_the_bi_tier_is_reachable_through_a_data_folder_a_private_process_made(tmp_path):
+    """A test or an HR-tier step with a private umask may have made data/ first: publishing opens the way
+    to the BI tier (read and search added for others, nothing taken away), and to nothing else."""
+    data = tmp_path / "data"
+    (data / "scorecards" / "2026-10").mkdir(parents=True)
+    for folder in (data, data / "scorecards", data / "scorecards" / "2026-10"):
+        folder.chmod(0o700)
+    (data / "hr").mkdir(mode=0o700)
+    make_passable(data, data / "scorecards" / "2026-10")
+    assert [mode(f) for f in (data, data / "scorecards", data / "scorecards" / "2026-10")] == [0o755] * 3
+    assert mode(data / "hr") == 0o700 and mode(tmp_path) == mode(tmp_path)
+    with pytest.raises(ValueError, match="is not inside"):
+        make_passable(data / "hr", data / "scorecards")

@@ -32,7 +32,7 @@ with duckdb.connect(str(database), read_only=True) as connection:
             "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'"
         ).fetchall()
     }
-    frame = connection.execute("select * from marts.fct_department_headcount").df()
+    frame = connection.sql("select * from marts.fct_department_headcount").df()
     seen["pandas_dtypes"] = {column: str(dtype) for column, dtype in frame.dtypes.items()}
 
 # Superset: duckdb-engine through SQLAlchemy, the URI as Superset's form takes it.

@@ -70,10 +70,11 @@ def reader_python() -> Path:
     if result.returncode != 0:
         shutil.rmtree(scratch, ignore_errors=True)
         output = result.stdout + result.stderr
-        if any(marker in output for marker in UNREACHABLE):
-            last = output.strip().splitlines()[-1]
+        unreachable = [line.strip() for line in output.splitlines() if any(m in line for m in UNREACHABLE)]
+        if unreachable:
             pytest.skip(
-                f"the package index could not be reached to install {', '.join(REQUIREMENTS)}: {last}"
+                f"the package index could not be reached to install {', '.join(REQUIREMENTS)}: "
+                f"{unreachable[0]}"
             )
         pytest.fail(f"installing the BI reader venv failed:\n{output}")
     (scratch / INSTALLED).touch()

@@ -22,6 +22,7 @@ import pandas as pd
 from connectors.landing.database import connect
 from connectors.landing.file_modes import make_private
 from dagster_project.quality.checks import CHECKS, VOLUME_CHECKS, QualityCheck, quality_dir
+from dagster_project.quality.dbt_tests import tested_node
 
 QUALITY_RESULTS = "marts.quality_results"
 FAILURES_SHOWN = 5
@@ -220,7 +221,7 @@ def dbt_outcomes(run_results: dict[str, Any], manifest: dict[str, Any]) -> list[
         node = manifest["nodes"].get(result["unique_id"])
         if node is None or node["resource_type"] != "test":
             continue
-        attached = node.get("attached_node") or (node["depends_on"]["nodes"] or [""])[-1]
+        attached = tested_node(manifest, node)
         parent = manifest["nodes"].get(attached) or {}
         asset = f"{parent.get('schema', '?')}/{parent.get('name', attached)}"
         failing = result.get("failures") or 0

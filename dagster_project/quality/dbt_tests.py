@@ -19,7 +19,7 @@ REF = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*\)""")
 FIX = "The failing rows: `dbt test --select {name}` in dbt_project/."
 
 
-def tested_node(manifest: Mapping[str, Any], test: Mapping[str, Any]) -> str:
+def node_under_test(manifest: Mapping[str, Any], test: Mapping[str, Any]) -> str:
     """The unique id of the model or seed a test vouches for, by dagster-dbt's own rule (so that the
     Dagster check and the stored verdict name one asset): a generic test's attached node, a singular
     test's only parent, or the `meta.dagster.ref` a singular test with several parents declares."""
@@ -39,7 +39,7 @@ def describe_test(manifest: Mapping[str, Any], test: Mapping[str, Any]) -> str:
     own = (test.get("description") or "").strip()
     if own:
         return f"{own} {FIX.format(name=test['name'])}"
-    parent = manifest["nodes"].get(tested_node(manifest, test)) or {}
+    parent = manifest["nodes"].get(node_under_test(manifest, test)) or {}
     model = parent.get("name", "?")
     column = test.get("column_name") or ""
     kind = (test.get("test_metadata") or {}).get("name", "")

@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import redirect_stdout
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -22,7 +23,7 @@ import dagster as dg
 
 from connectors.deployment import PartialConfiguration, require_consistent_configuration
 from connectors.landing.database import WarehouseLocked, check_not_held, connect
-from connectors.landing.file_modes import keep_new_files_private, make_private
+from connectors.landing.file_modes import keep_new_files_private, make_folder, make_private
 from connectors.settings import SIMULATOR_DEFECTS_ENV, WAREHOUSE_PATH_ENV, warehouse_path
 from dagster_project.assets.hr_scorecards import hr_scorecards_dir
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
@@ -47,7 +48,7 @@ from dagster_project.resources import Warehouse
 
 DBT_STEPS = ("conformed_sources", "warehouse_models")
 LOG_FOLDER = "logs"
-DEMO_LOG = "demo.log"
+LOGS_KEPT = 10
 OBSERVED_SHOWN = 160  # characters of a failed check's observation on the console; the UI has it all
 # The exit code of a demo refused at start (a partial configuration, a held warehouse).
 REFUSED = 2
@@ -193,10 +194,12 @@ def run_job(definitions: dg.Definitions, name: str, out: TextIO, **options) -> d
 
 
 def demo_log(warehouse: Path) -> Path:
-    """`data/logs/demo.log` beside the working warehouse: dbt's own log of the latest demo."""
-    folder = warehouse.resolve().parent / LOG_FOLDER
-    folder.mkdir(exist_ok=True)
-    return folder / DEMO_LOG
+    """A new log in `data/logs/` beside the working warehouse (HR tier: dbt names failing rows' keys);
+    the `LOGS_KEPT` newest stay, so that a rerun that builds nothing keeps the log of the one that did."""
+    folder = make_folder(warehouse.resolve().parent / LOG_FOLDER, readable=False)
+    for old in sorted(folder.glob("demo-*.log"))[: -(LOGS_KEPT - 1)]:
+        old.unlink()
+    return folder / f"demo-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,6 +28,8 @@ STAGES: dict[str, str] = {
 }
 WIDTH = max(len(stage) for stage in STAGES.values()) + 2
 LOGGER_NAME = "demo_progress"
+# Dagster's own console logger says only what went wrong; the UI has the full log.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 @dataclass
@@ -123,8 +125,7 @@ def _failure(event: dg.DagsterEvent) -> str:
 
 
 def with_progress(job: dg.JobDefinition, out: TextIO) -> tuple[dg.JobDefinition, dict]:
-    """The job with a logger that writes the stage lines to `out`, and the run config that turns it on
-    (Dagster's own console logger says only what went wrong; the UI has the full log)."""
+    """The job with a logger that writes the stage lines to `out`, and the run config that turns it on."""
 
     @dg.logger
     def demo_progress(_init_context) -> logging.Logger:
@@ -132,5 +133,5 @@ def with_progress(job: dg.JobDefinition, out: TextIO) -> tuple[dg.JobDefinition,
         progress.addHandler(ProgressHandler(out))
         return progress
 
-    loggers = {"console": {"config": {"log_level": "WARNING"}}, LOGGER_NAME: {}}
+    loggers = {**QUIET_CONSOLE["loggers"], LOGGER_NAME: {}}
     return job.with_logger_defs({**job.loggers, LOGGER_NAME: demo_progress}), {"loggers": loggers}

@@ -1,7 +1,7 @@
 """Data Docs: a page per great-expectations check of the latest run, and an index, readable offline.
 
 GX's own Data Docs site loads its styles and scripts from public CDNs (blank without a network), and
-an ephemeral context keeps only the validations of the process that built the site last (2 of 19: the
+an ephemeral context keeps only the validations of the process that built the site last (2 of 20: the
 HR tier's gates ran after the others). These pages are rendered from GX's validation results instead:
 plain HTML with inline styles, no script, no remote reference. Each gates process writes the pages of
 its own checks and rewrites the index from `marts.quality_results`, so the index lists every GX check

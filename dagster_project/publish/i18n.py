@@ -129,7 +129,9 @@ LABELS: dict[str, dict[str, str]] = {
         "none_served": "No requests resolved for other departments in this period.",
         "none_received": "No service desk requests from this department were resolved in this period.",
         "quality": "Data quality",
-        "quality_latest": "Latest quality run {run} ({time}): {passed} of {checks} checks passed.",
+        "quality_latest": "Latest quality run {run} ({time}): {passed} of {checks} checks on "
+        "department-level data passed (dbt tests and great-expectations checks; the HR tier's own "
+        "checks stay in the HR tier).",
         "quality_absent": "No quality results are recorded in this warehouse.",
         "quality_warnings": "Warnings that apply",
         "none": "none",
@@ -270,7 +272,8 @@ LABELS: dict[str, dict[str, str]] = {
         "none_served": "本期没有为其他部门解决的请求。",
         "none_received": "本期没有该部门提出并已解决的服务请求。",
         "quality": "数据质量",
-        "quality_latest": "最近一次质量检查 {run}（{time}）：{checks} 项检查中 {passed} 项通过。",
+        "quality_latest": "最近一次质量检查 {run}（{time}）：部门级数据的 {checks} 项检查中 "
+        "{passed} 项通过（人力资源层级自身的检查只在人力资源范围内报告）。",
         "quality_absent": "数据仓库中没有质量检查结果。",
         "quality_warnings": "相关警告",
         "none": "无",

@@ -14,8 +14,6 @@ import json
 import math
 import re
 import shutil
-import subprocess
-import warnings
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -39,20 +37,11 @@ from dagster_project.publish.i18n import LABELS
 from dagster_project.publish.scorecard_data import ScorecardError
 from dagster_project.publish.scorecards import EVIDENCE_KEY_CAP, page_name, write_scorecards
 from tests.conftest import copy_warehouse, query
+from tests.publish.browser import load
 from tests.publish.provenance_checks import assert_every_page_and_sheet_says_demo_data
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "data" / "scorecards" / "screenshots"
-CJK_FONT_PACKAGE = "fonts-wqy-microhei"  # 1.6 MB; without a CJK font Chinese renders as boxes
-# Any request the page makes fails fast: every host is unresolvable and the proxy port is closed.
-OFFLINE_FLAGS = (
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--proxy-server=127.0.0.1:9",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--no-default-browser-check",
-)
 REMOTE_REFERENCE = re.compile(
     r"""(?:\b(?:src|href|action|poster|srcset)\s*=\s*["']?\s*|url\(\s*["']?\s*|@import\s+["']?)"""
     r"""(?:https?:|ftp:)?//""",
@@ -91,46 +80,6 @@ def rendered(built, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     return Rendered(warehouse, month, quarter, sites, workbooks)
 
 
-def _run(command: list[str], timeout: int = 900) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return subprocess.CompletedProcess(command, 1, "", str(error))
-
-
-def _apt_install(package: str) -> subprocess.CompletedProcess[str]:
-    install = _run(["apt-get", "install", "-y", package])
-    if install.returncode != 0:  # stale package lists on a fresh machine
-        _run(["apt-get", "update"])
-        install = _run(["apt-get", "install", "-y", package])
-    return install
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    """Debian's chromium, installed when absent (skipped only when that fails), and a CJK font so the
-    screenshots show Chinese (the DOM assertions do not need it)."""
-    path = shutil.which("chromium")
-    if path is None:
-        install = _apt_install("chromium")
-        path = shutil.which("chromium")
-        if path is None:
-            pytest.skip(
-                "Debian's chromium is not installed and `apt-get install -y chromium` failed "
-                "(run the tests as root on Debian, or install it): "
-                f"{(install.stderr or install.stdout)[-400:]}"
-            )
-    fonts = _run(["fc-list", ":lang=zh", "family"])
-    no_cjk_font = fonts.returncode == 0 and not fonts.stdout.strip()
-    if no_cjk_font and _apt_install(CJK_FONT_PACKAGE).returncode != 0:
-        warnings.warn(
-            f"no CJK font and `apt-get install {CJK_FONT_PACKAGE}` failed: Chinese in the "
-            "screenshots shows as boxes (the DOM checks are unaffected)",
-            stacklevel=1,
-        )
-    return path
-
-
 @dataclass(frozen=True)
 class Load:
     dom: str
@@ -150,24 +99,15 @@ def _page_requests(net_log: Path) -> list[str]:
     ]
 
 
-def _load(chromium: str, page: Path, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    profile = work / f"profile-{len(list(work.glob('profile-*')))}"
-    command = [chromium, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
-               f"--user-data-dir={profile}", *OFFLINE_FLAGS, *extra, page.as_uri()]  # fmt: skip
-    result = _run(command, timeout=600)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result
-
-
 def _dom(chromium: str, page: Path, work: Path) -> Load:
     net_log = work / f"net-{len(list(work.glob('net-*.json')))}.json"
-    result = _load(chromium, page, work, "--dump-dom", f"--log-net-log={net_log}")
+    result = load(chromium, page, work, "--dump-dom", f"--log-net-log={net_log}")
     return Load(result.stdout, _page_requests(net_log))
 
 
 def _screenshot(chromium: str, page: Path, work: Path, name: str, height: int = 2000) -> Path:
     target = work / name
-    _load(chromium, page, work, f"--screenshot={target}", f"--window-size=1400,{height}")
+    load(chromium, page, work, f"--screenshot={target}", f"--window-size=1400,{height}")
     assert target.exists(), f"chromium wrote no screenshot of {page}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(target, SCREENSHOTS / name)

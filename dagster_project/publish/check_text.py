@@ -54,8 +54,8 @@ def code(text: object) -> Markup:
     return Markup("<code>{}</code>").format(Markup("<wbr>").join(escape(p) for p in parts))
 
 
-def _codes(values: list[object]) -> Markup:
-    return Markup(", ").join(code(v) for v in values)
+def _codes(values: list[object], lang: str) -> Markup:
+    return Markup("、" if lang == "zh" else ", ").join(code(v) for v in values)
 
 
 def spelled_out(identifier: str) -> str:
@@ -175,6 +175,9 @@ GENERIC: dict[str, dict[str, tuple[str, str]]] = {
                                   "{model} 中每个 {columns} 组合只有一行；重复的行会被计算两次。"),
         "accepted_values": ("只允许已知代码：{column}",
                             "{model} 的 {column} 只能是 {values} 之一；其他值是数据仓库不认识的代码。"),
+        # A value list with phrases in it (`not a date`) is the data's own wording: not repeated in Chinese.
+        "accepted_values_phrases": ("只允许已知代码：{column}",
+                                    "{model} 的 {column} 只能取测试列出的值；其他值是数据仓库不认识的代码。"),
         "relationships": ("引用的记录必须存在：{column}",
                           "{model} 中的每个 {column} 都必须能在 {to} 的 {field} 中找到；"
                           "指向不存在记录的行无法关联。"),
@@ -367,15 +370,18 @@ class CheckGlossary:
         values = {
             "model": code(test.model),
             "column": code(test.column or "?"),
-            "columns": _codes(list(args.get("columns") or [])),
-            "values": _codes(list(args.get("values") or [])),
+            "columns": _codes(list(args.get("columns") or []), lang),
+            "values": _codes(list(args.get("values") or []), lang),
             "to": code(_reference(args.get("to", "?"))),
             "field": code(args.get("field", "?")),
             "index": code(args.get("index", "?")),
-            "within": _codes(list(args.get("within") or [])),
+            "within": _codes(list(args.get("within") or []), lang),
             "kind": code(test.kind),
         }
-        name, meaning = GENERIC[lang].get("" if unknown else test.kind or "", GENERIC[lang][""])
+        kind = "" if unknown else test.kind or ""
+        if kind == "accepted_values" and any(" " in str(v) for v in args.get("values") or ()):
+            kind = f"{kind}_phrases" if f"{kind}_phrases" in GENERIC[lang] else kind
+        name, meaning = GENERIC[lang].get(kind, GENERIC[lang][""])
         described = lang == "en" and test.description
         return (
             Markup(escape(name)).format(**values),

@@ -58,7 +58,10 @@ window.addEventListener("load", function () {{
   document.body.appendChild(result);
 }});
 </script></body></html>"""
-FRAME = '<iframe src="{src}" data-page="{page}" width="{width}" height="900" style="border:0;display:block"></iframe>'
+FRAME = (
+    '<iframe src="{src}" data-page="{page}" width="{width}" height="900" style="border:0;display:block">'
+    "</iframe>"
+)
 WIDTH_RESULT = re.compile(r'<pre id="width-result">(.*?)</pre>', re.DOTALL)
 
 

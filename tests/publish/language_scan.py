@@ -4,10 +4,14 @@ The allow-list rule (the README's "Scorecards" section states it for HR):
 1. Names the warehouse gives in English and the page shows beside their Chinese: department, metric and
    role names, grade labels, people's names. They are the exact phrases of the marts, so a department
    page can be matched with its English counterpart and with BI, which use them.
-2. Identifiers and codes: a single token inside `<code>` (a model, a column, a stream, a record key); outside
+2. Identifiers and codes: a single token inside `<code>` (a model, a column, a table, a record key); outside
    `<code>`, a token holding a digit, an underscore or a dot between letters (`D18`, `2026-10`,
-   `stg_erp__gl_entries`), and acronyms of up to five capitals (`SLA`, `FTE`, `UTC`, `HR`, grades `S`-`D`).
+   `stg_erp__gl_entries`), acronyms of up to five capitals (`SLA`, `FTE`, `UTC`, `HR`, grades `S`-`D`),
+   and the source systems' ids as the raw layer spells them (`hr`, `erp`, `ticketing`, `crm`: the line
+   naming where the data came from).
 3. Proper names of products a reader meets by name: `PROPER_NAMES`.
+4. The two markings every page carries in both languages on purpose, so that a reader of either language
+   sees them: "Demo data / 演示数据" and "HR confidential / 仅限人力资源" (the caller passes them as names).
 Anything else, any other word of Latin letters, is English left on a Chinese page.
 """
 
@@ -17,6 +21,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from connectors.sources import SOURCES
 
 PROPER_NAMES = frozenset({"English", "Excel", "dbt", "Dagster", "great-expectations", "DuckDB"})
 VISIBLE_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
@@ -91,4 +97,4 @@ def _allowed(token: str) -> bool:
     bare = token.strip(EDGE_PUNCTUATION)
     if not HAS_LETTERS.search(bare):
         return True
-    return bool(bare in PROPER_NAMES or IDENTIFIER.search(bare) or ACRONYM.match(bare))
+    return bool(bare in PROPER_NAMES or bare in SOURCES or IDENTIFIER.search(bare) or ACRONYM.match(bare))

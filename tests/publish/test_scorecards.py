@@ -23,7 +23,9 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from connectors.landing.tables import raw_table
 from dagster_project.publish.charts import EXTENSION_COLOUR
+from dagster_project.publish.check_text import code
 from dagster_project.publish.excel import (
     EVIDENCE_SHEET,
     METRIC_HEADER_ROW,
@@ -289,7 +291,7 @@ def test_evidence_lists_the_first_keys_of_each_stream_with_the_total(rendered: R
     assert any(n > EVIDENCE_KEY_CAP for *_, n in groups), "a stream with more keys than the cap"
     assert html.count("<details") == len(_scores(rendered.warehouse, period, department))
     for _, system, stream, n in groups:
-        assert f"{n} records from {system} / {stream}" in html
+        assert f"{n} records from {code(raw_table(system, stream))}" in html
         if n > EVIDENCE_KEY_CAP:
             assert f"First {EVIDENCE_KEY_CAP} of {n} record keys" in html
             assert f"… and {n - EVIDENCE_KEY_CAP} more" in html
@@ -451,9 +453,12 @@ def test_quality_warnings_travel_with_the_departments_they_concern(rendered: Ren
             (site / "zh" / page_name(row["department_id"])).read_text(encoding="utf-8"),
         ):
             concerned = row["department_id"] in crm_departments
-            assert ("crm_volume_within_band" in html) == concerned, row["department_id"]
+            named = "CRM volume within band" in html or "CRM 系统数据量在正常范围内" in html
+            assert named == concerned, row["department_id"]
             assert ('data-quality-warnings="none"' in html) != concerned
-    assert "crm_volume_within_band" in (site / "index.html").read_text(encoding="utf-8")
+            assert "crm_volume_within_band" not in html, "HR reads a check by its name, never its id"
+    assert "CRM volume within band" in (site / "index.html").read_text(encoding="utf-8")
+    assert "CRM 系统数据量在正常范围内" in (site / "zh" / "index.html").read_text(encoding="utf-8")
 
     with duckdb.connect(str(warehouse)) as con:
         con.execute("drop table marts.quality_results")

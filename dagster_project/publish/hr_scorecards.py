@@ -26,7 +26,6 @@ from markupsafe import Markup
 from connectors.landing.file_modes import remove_partial_files
 from connectors.landing.tables import raw_table
 from dagster_project.publish import i18n
-from dagster_project.publish.check_text import code
 from dagster_project.publish.hr_i18n import counted, hr_markup, reason
 from dagster_project.publish.hr_scorecard_data import (
     DepartmentPeople,
@@ -88,8 +87,8 @@ class _Site:
             "alt": lambda en, zh: i18n.in_order(lang, en, zh)[1],
             "reason": lambda text: reason(lang, text),
             "bold": lambda text: Markup("<b>{}</b>").format(text),
-            "code": code,
-            "raw_table": lambda system, stream: code(raw_table(system, stream)),
+            "code": i18n.code,
+            "raw_table": lambda system, stream: i18n.code(raw_table(system, stream)),
             "num": i18n.number,
             "pct": i18n.percent,
             "signed": i18n.signed,

@@ -8,6 +8,7 @@ can be found on the other.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
@@ -386,6 +387,7 @@ UNITS: dict[str, dict[str, str]] = {
     },
 }
 DECIMALS = {"score_1_5": 2, "per_project": 2, "hours_per_employee": 2, "requests_per_fte": 2}
+ID_BREAKS = re.compile(r"(?<=/)|(?<=__)|(?<=\.)(?=\w)")  # where a long identifier may wrap
 MINUS = "\u2212"  # a real minus sign: a falling index must be as visible as a rising one
 DASH = "\u2014"
 
@@ -394,6 +396,13 @@ def label(lang: str, key: str, **values: object) -> str:
     """The label in the language, with its placeholders filled."""
     text = LABELS[lang][key]
     return text.format(**values) if values else text
+
+
+def code(text: object) -> Markup:
+    """An identifier as the pages show it: monospace, and where it is long, free to wrap after a `/`, a
+    `.` or a `__` (a narrow column then breaks `staging/stg_erp__gl_entries` between its parts)."""
+    parts = (p for p in ID_BREAKS.split(str(text)) if p)
+    return Markup("<code>{}</code>").format(Markup("<wbr>").join(escape(p) for p in parts))
 
 
 def markup(lang: str, key: str, **values: object) -> Markup:

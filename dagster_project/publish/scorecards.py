@@ -24,7 +24,7 @@ from markupsafe import Markup
 from connectors.landing.file_modes import remove_partial_files, write_atomically
 from connectors.landing.tables import raw_table
 from dagster_project.publish import charts, i18n
-from dagster_project.publish.check_text import CheckGlossary, CheckText, code, project_dbt_tests
+from dagster_project.publish.check_text import CheckGlossary, CheckText, project_dbt_tests
 from dagster_project.publish.scorecard_data import (
     MetricRow,
     QualityFinding,
@@ -130,7 +130,7 @@ class _Site:
             "other_lang_href": other_lang_href,
             "css": self.css,
             "t": lambda key, **values: i18n.markup(lang, key, **values),
-            "raw_table": lambda system, stream: code(raw_table(system, stream)),
+            "raw_table": lambda system, stream: i18n.code(raw_table(system, stream)),
             "num": i18n.number,
             "signed": i18n.signed,
             "pct": i18n.percent,
@@ -138,7 +138,7 @@ class _Site:
             "fam": lambda family: i18n.family_name(lang, family),
             "page_of": page_of,
             "check": check,
-            "code": code,
+            "code": i18n.code,
             "period": sc.period,
             "period_label": i18n.period_name(lang, sc.period),
             "scheme_versions": ", ".join(sc.scheme_versions),

@@ -25,7 +25,6 @@ from PIL import Image
 
 from connectors.landing.tables import raw_table
 from dagster_project.publish.charts import EXTENSION_COLOUR
-from dagster_project.publish.check_text import code
 from dagster_project.publish.excel import (
     EVIDENCE_SHEET,
     METRIC_HEADER_ROW,
@@ -35,7 +34,8 @@ from dagster_project.publish.excel import (
     department_sheet_name,
     write_scorecard_workbook,
 )
-from dagster_project.publish.i18n import LABELS
+from dagster_project.publish.hr_i18n import HR_LABELS
+from dagster_project.publish.i18n import LABELS, code
 from dagster_project.publish.scorecard_data import ScorecardError
 from dagster_project.publish.scorecards import EVIDENCE_KEY_CAP, page_name, write_scorecards
 from tests.conftest import copy_warehouse, query
@@ -477,9 +477,10 @@ def test_a_period_that_is_malformed_or_not_scored_is_refused(rendered: Rendered,
 
 def test_every_label_exists_in_both_languages():
     """A label missing in one language would stop the render; one only in one language is a leftover."""
-    assert set(LABELS["en"]) == set(LABELS["zh"])
-    untranslated = [key for key in LABELS["en"] if LABELS["zh"][key] == LABELS["en"][key]]
-    assert not untranslated
+    for labels in (LABELS, HR_LABELS):
+        assert set(labels["en"]) == set(labels["zh"])
+        untranslated = [key for key in labels["en"] if labels["zh"][key] == labels["en"][key]]
+        assert not untranslated
 
 
 def test_a_simulator_run_says_demo_data_on_every_page_and_every_sheet(rendered: Rendered):

@@ -27,14 +27,8 @@ from openpyxl import load_workbook
 from connectors.landing.database import connect
 from connectors.landing.file_modes import make_folder
 from dagster_project.project import dbt_project
-from dagster_project.publish.check_text import (
-    GENERIC,
-    GX_ZH,
-    SINGULAR_ZH,
-    SOURCE_CHECK,
-    CheckGlossary,
-    dbt_tests_of,
-)
+from dagster_project.publish.check_text import SOURCE_CHECK, CheckGlossary, dbt_tests_of
+from dagster_project.publish.check_words import GENERIC, GX_ZH, SINGULAR_ZH
 from dagster_project.publish.excel import write_scorecard_workbook
 from dagster_project.publish.hr_scorecards import page_name, write_hr_scorecards
 from dagster_project.publish.hr_workbook import CONFIDENTIAL

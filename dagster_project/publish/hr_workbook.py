@@ -25,6 +25,8 @@ from dagster_project.publish.sheets import (
     NUMBER,
     PERCENT,
     PROVENANCE_ROWS,
+    RECORD_COLUMNS,
+    SCORE_COLUMNS,
     Column,
     Sheet,
     name_columns,
@@ -85,12 +87,7 @@ def _metric_columns(lang: str) -> tuple[Column, ...]:
         Column("Numerator", "分子", NUMBER),
         Column("Denominator", "分母", NUMBER),
         Column("Records", "记录数", INTEGER),
-        Column("Target", "目标值", NUMBER),
-        Column("Floor", "下限", NUMBER),
-        Column("Score", "得分", INDEX),
-        Column("Weight %", "权重 %", INDEX),
-        Column("Effective weight %", "有效权重 %", INDEX),
-        Column("Weighted contribution", "贡献分", "0.00"),
+        *SCORE_COLUMNS,
         Column("Direction", "方向"),
         Column("Observed", "有数据"),
     )
@@ -105,12 +102,7 @@ EVIDENCE_COLUMNS = (
     Column("Name", "姓名"),
     Column("Role id", "岗位编号"),
     Column("Metric id", "指标编号"),
-    Column("Month", "月份"),
-    Column("Source system", "源系统"),
-    Column("Stream", "数据流"),
-    Column("Record key", "记录键"),
-    Column("Numerator part", "分子部分"),
-    Column("Denominator part", "分母部分"),
+    *RECORD_COLUMNS,
 )
 
 

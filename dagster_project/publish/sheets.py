@@ -52,6 +52,25 @@ class Column:
         return f"{self.zh}\n{self.en}" if lang == "zh" else f"{self.en}\n{self.zh}"
 
 
+# Runs of columns both workbooks hold, in the same order: how a metric line is scored, and a source record.
+SCORE_COLUMNS = (
+    Column("Target", "目标值", NUMBER),
+    Column("Floor", "下限", NUMBER),
+    Column("Score", "得分", INDEX),
+    Column("Weight %", "权重 %", INDEX),
+    Column("Effective weight %", "有效权重 %", INDEX),
+    Column("Weighted contribution", "贡献分", "0.00"),
+)
+RECORD_COLUMNS = (
+    Column("Month", "月份"),
+    Column("Source system", "源系统"),
+    Column("Stream", "数据流"),
+    Column("Record key", "记录键"),
+    Column("Numerator part", "分子部分"),
+    Column("Denominator part", "分母部分"),
+)
+
+
 def name_columns(lang: str, en: str, zh: str) -> tuple[Column, Column]:
     """A name column and its other language's: `Department`, `Department (zh)` in the English workbook;
     `部门`, `部门英文名称` in the Chinese one."""

@@ -42,6 +42,7 @@ from dagster_project.planted_defects import (
     simulator_defects,
 )
 from dagster_project.publish.ranking import latest_month, latest_ranking
+from dagster_project.publish.snapshot import LOCAL_KEY_FILE
 from dagster_project.quality.checks import quality_dir
 from dagster_project.quality.counts import count_checks
 from dagster_project.resources import Warehouse
@@ -289,7 +290,14 @@ def _run(
 
 
 def _unchanged(since: SinceLastSnapshot, published: Path) -> list[str]:
-    """What a rerun with nothing new says: why, and what stays published."""
+    """What a rerun with nothing new says: why, and what stays published. The HR tier gets its modes
+    as a rebuild would give it: what an older version left readable is private after any run."""
+    data = warehouse_path().resolve().parent
+    make_private(
+        hr_scorecards_dir(warehouse_path()).parent,
+        quality_dir(warehouse_path()),
+        data / LOCAL_KEY_FILE.parent,
+    )
     reason = since.describe()
     with connect(warehouse_path(), read_only=True) as connection:
         count = count_checks(connection, since.snapshot_run)

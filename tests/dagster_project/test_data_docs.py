@@ -11,9 +11,7 @@ from pathlib import Path
 from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS, quality_dir
 from dagster_project.quality.data_docs import INDEX, PAGES
 from tests.conftest import query
-
-# `chromium` is the scorecard tests' fixture: Debian's Chromium, installed when absent.
-from tests.publish.test_scorecards import REMOTE_REFERENCE, _dom, chromium  # noqa: F401
+from tests.publish.test_scorecards import REMOTE_REFERENCE, _dom
 
 LISTED = re.compile(r'<tr data-check="([^"]+)" data-passed="(true|false)">')
 HEADING = re.compile(r'<h1 data-check="([^"]+)" data-passed="(true|false)">')

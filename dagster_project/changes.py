@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.landing.database import connect
+from connectors.landing.database import connect, has_table
 from connectors.landing.tables import LOADS
 
 DBT_BUILDS = "marts.dbt_builds"
@@ -139,10 +139,8 @@ def _last_snapshot(published_db: Path) -> tuple[str, datetime] | None:
 
 def _fingerprints(connection: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, str]:
     """Each dbt step of the run and the project fingerprint it built from (a step's last invocation)."""
-    exists = connection.execute(
-        "select 1 from information_schema.tables where table_schema = 'marts' and table_name = 'dbt_builds'"
-    ).fetchall()
-    if not exists:
+    schema, table = DBT_BUILDS.split(".")
+    if not has_table(connection, schema, table):
         return {}
     rows = connection.execute(
         f"select step, project_fingerprint from {DBT_BUILDS} where run_id = ? order by invoked_at", [run_id]

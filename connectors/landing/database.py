@@ -76,6 +76,17 @@ def attach(connection: duckdb.DuckDBPyConnection, path: str | Path, alias: str) 
         raise _locked(error) or error from None
 
 
+def has_table(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether `schema.table` exists: a warehouse or snapshot made by an older version may lack a table
+    that later versions read, and each reader decides what its absence means."""
+    return bool(
+        connection.execute(
+            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    )
+
+
 def check_not_held(path: str | Path) -> None:
     """Raise `WarehouseLocked` now if another process holds `path`, not halfway through a run."""
     if Path(path).exists():

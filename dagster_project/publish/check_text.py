@@ -37,6 +37,7 @@ from dagster_project.publish.check_words import (
 )
 from dagster_project.publish.i18n import code
 from dagster_project.quality import checks as gx
+from dagster_project.quality.dbt_tests import node_under_test
 
 DBT_ENGINE = "dbt"
 # dbt writes a test's ref as Jinja: `ref('stg_erp__gl_entries')`, or `source('erp', 'gl_entries')`.
@@ -106,8 +107,8 @@ def dbt_tests_of(manifest: Mapping[str, Any]) -> dict[str, DbtTest]:
         if node.get("resource_type") != "test":
             continue
         metadata = node.get("test_metadata") or {}
-        attached = node.get("attached_node") or (node.get("depends_on", {}).get("nodes") or [""])[-1]
-        model = (nodes.get(attached) or {}).get("name") or attached.rsplit(".", 1)[-1]
+        tested = node_under_test(manifest, node)
+        model = (nodes.get(tested) or {}).get("name") or tested.rsplit(".", 1)[-1]
         arguments = {k: v for k, v in (metadata.get("kwargs") or {}).items() if k != "model"}
         tests[node["name"]] = DbtTest(
             name=node["name"],

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from connectors.landing.database import connect
+from connectors.landing.database import connect, has_table
 from dagster_project.publish.provenance import Provenance, load_provenance
 from dagster_project.publish.snapshot import HR_TIER_ASSETS
 from dagster_project.quality.counts import count_checks
@@ -325,15 +325,6 @@ def fetch_rows(
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-            [MARTS, table],
-        ).fetchall()
-    )
-
-
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort record keys as people read them: `RD-9` before `RD-10`, `1002` before `1010`."""
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
@@ -382,7 +373,7 @@ def _quality(con: duckdb.DuckDBPyConnection) -> QualityRun | None:
 
 
 def load_grade_bands(con: duckdb.DuckDBPyConnection) -> tuple[GradeBand, ...]:
-    if not _has_table(con, "grade_bands"):
+    if not has_table(con, MARTS, "grade_bands"):
         return DEFAULT_GRADE_BANDS
     rows = fetch_rows(
         con, f"select grade, min_index, label_en, label_zh from {MARTS}.grade_bands order by min_index desc"

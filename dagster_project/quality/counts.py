@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from connectors.landing.database import has_table
 from dagster_project.publish.snapshot import HR_TIER_ASSETS
 
 QUALITY_RESULTS = "quality_results"
@@ -55,7 +56,7 @@ class CheckCount:
 
 def latest_quality_run(connection: duckdb.DuckDBPyConnection, schema: str = "marts") -> str | None:
     """The run whose verdicts were recorded last, or None when there is none."""
-    if not _has_results(connection, schema):
+    if not has_table(connection, schema, QUALITY_RESULTS):
         return None
     row = connection.execute(
         f"select run_id from {schema}.{QUALITY_RESULTS} "
@@ -69,7 +70,7 @@ def count_checks(
 ) -> CheckCount | None:
     """The run's check count (the latest run's by default); None when no verdict is recorded."""
     run_id = run_id or latest_quality_run(connection, schema)
-    if run_id is None or not _has_results(connection, schema):
+    if run_id is None or not has_table(connection, schema, QUALITY_RESULTS):
         return None
     hr_tier = f"asset like '{HR_TIER_ASSETS}'"
     row = connection.execute(
@@ -88,12 +89,3 @@ def count_checks(
     if not row or not row[0]:
         return None
     return CheckCount(run_id, *row)
-
-
-def _has_results(connection: duckdb.DuckDBPyConnection, schema: str) -> bool:
-    return bool(
-        connection.execute(
-            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, QUALITY_RESULTS],
-        ).fetchall()
-    )

@@ -54,4 +54,4 @@ ui: $(MANIFEST) instance
 	$(BIN)/dagster dev  # reads [tool.dagster] in pyproject.toml
 
 clean:
-	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/published data/scorecards data/hr data/quality data/bench data/dagster_home
+	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/published data/scorecards data/hr data/quality data/logs data/bench data/dagster_home

@@ -66,7 +66,8 @@ from connectors.landing.runner import StreamJob, StreamResult, extract_streams
 from connectors.landing.tables import RAW_SCHEMA, raw_table_name
 from connectors.settings import SourceSettings, warehouse_path
 from connectors.simulator.org import DEFAULT_AS_OF_ISO
-from dagster_project.demo import QUIET_CONSOLE, format_table
+from dagster_project.demo import format_table
+from dagster_project.demo_progress import QUIET_CONSOLE
 from dagster_project.jobs import pipeline_job, raw_selection
 from dagster_project.resources import Warehouse
 

@@ -56,6 +56,7 @@ def record_not_published(log: Path, run: dg.DagsterRun, reason: str, checks: lis
 @dg.run_failure_sensor(
     monitored_jobs=[pipeline_job, publication_job],
     description="Records in data/published/not_published.jsonl why a run did not publish.",
+    default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def record_why_not_published(context: dg.RunFailureSensorContext, warehouse: Warehouse) -> None:
     checks = failed_checks(context.instance, context.dagster_run.run_id)

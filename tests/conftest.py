@@ -17,6 +17,7 @@ from connectors.landing.raw_store import RawStore
 from connectors.landing.runner import StreamJob, StreamResult, extract_streams
 from connectors.landing.tables import RAW_SCHEMA
 from connectors.sources import SOURCES
+from tests.publish.browser import find_chromium
 from tests.stub_server import StubServer
 
 SEED = 7
@@ -146,3 +147,10 @@ def stub_server() -> Iterator[StubServer]:
     """A scripted HTTP server on a free loopback port (`tests/stub_server.py`), one per test."""
     with StubServer() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    """Debian's chromium, installed when absent (`tests/publish/browser.py`); the test is skipped only
+    when that fails. Scorecards and Data Docs are both read through it."""
+    return find_chromium()

@@ -45,15 +45,22 @@ def _locked(error: duckdb.Error) -> WarehouseLocked | None:
     return WarehouseLocked(match["file"], int(match["pid"]) if match["pid"] else None, match["program"])
 
 
-def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: str | Path, *, read_only: bool = False, storage_version: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """A connection bounded by `DCW_DUCKDB_MEMORY_LIMIT` and `DCW_DUCKDB_THREADS` (spills past the limit).
 
     Raises `WarehouseLocked` when another process holds the file. A database opened for writing is
     private from here on (its WAL and spill folder too, which DuckDB creates under the process's umask).
+    `storage_version` (`v1.1.0`) writes a file that older DuckDB releases can open; it takes effect only
+    when the connection creates the file, since DuckDB fixes a file's format at creation.
     """
     keep_new_files_private()
+    config = duckdb_settings()
+    if storage_version:
+        config["storage_compatibility_version"] = storage_version
     try:
-        connection = duckdb.connect(str(path), read_only=read_only, config=duckdb_settings())
+        connection = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.IOException as error:
         raise _locked(error) or error from None
     if not read_only:
@@ -67,6 +74,17 @@ def attach(connection: duckdb.DuckDBPyConnection, path: str | Path, alias: str) 
         connection.execute(f"attach '{Path(path).resolve()}' as {alias} (read_only)")
     except duckdb.IOException as error:
         raise _locked(error) or error from None
+
+
+def has_table(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether `schema.table` exists: a warehouse or snapshot made by an older version may lack a table
+    that later versions read, and each reader decides what its absence means."""
+    return bool(
+        connection.execute(
+            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    )
 
 
 def check_not_held(path: str | Path) -> None:

@@ -17,6 +17,7 @@ from connectors.settings import (
     duckdb_settings,
 )
 from dagster_project.assets.raw import LEDGER_KEY, LEDGER_SOURCE, raw_asset_key
+from dagster_project.changes import record_dbt_build
 from dagster_project.dbt_target import (
     invocation_target_path,
     prune_invocation_folders,
@@ -24,12 +25,17 @@ from dagster_project.dbt_target import (
     saved_parse_path,
 )
 from dagster_project.project import dbt_project
+from dagster_project.quality.dbt_tests import describe_test
 from dagster_project.quality.validation import record_dbt_results
 from dagster_project.resources import Warehouse, refusals_as_failures
 
+# The dbt layers in the order data flows through them: a seed joins the group of the first layer it feeds.
+LAYERS = ("staging", "intermediate", "marts", "hr")
+
 
 class WarehouseTranslator(DagsterDbtTranslator):
-    """dbt sources are the raw assets; models are grouped by layer (staging, intermediate, marts)."""
+    """dbt sources are the raw assets; models are grouped by layer (staging, intermediate, marts, hr),
+    each seed with the first layer that reads it; every test's check says what the test asserts."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -41,6 +47,28 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else super().get_group_name(dbt_resource_props)
+
+    def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if unique_id.startswith("seed."):
+            return spec.replace_attributes(group_name=seed_group(manifest, unique_id))
+        return spec
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return spec._replace(description=describe_test(manifest, manifest["nodes"][unique_id]))
+
+
+def seed_group(manifest: Mapping[str, Any], seed_id: str) -> str:
+    """The first layer (in `LAYERS` order) of the models that read the seed: the group it belongs in."""
+    readers = {
+        manifest["nodes"][child]["fqn"][1]
+        for child in manifest["child_map"].get(seed_id, [])
+        if child.startswith("model.")
+    }
+    return next((layer for layer in LAYERS if layer in readers), "seeds")
 
 
 class ConformedTranslator(WarehouseTranslator):
@@ -87,6 +115,13 @@ CONFORMED_SELECTION = (
 # seed waits for the mart), never against a model not built yet.
 INDIRECT_SELECTION = ["--indirect-selection", "buildable"]
 NO_TESTS = ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+# The second step's models, named rather than "everything but the first step's": dbt's exclusion drops
+# every test that touches an excluded node, so a relationship test from a mart to a seed would belong to
+# neither step's checks (Dagster logged it as an observation). Together the two selections hold every
+# model and seed once (tests/dagster_project/test_definitions.py).
+WAREHOUSE_SELECTION = (
+    "fqn:intermediate.metrics fqn:intermediate.people fqn:intermediate.scoring fqn:marts fqn:hr"
+)
 
 
 class DbtRunConfig(dg.Config):
@@ -108,7 +143,8 @@ def _dbt(
     *,
     raise_on_error: bool,
 ) -> Iterator:
-    """One dbt command, streamed; then every test's verdict goes to marts.quality_results beside GX's."""
+    """One dbt command, streamed; then every test's verdict goes to marts.quality_results beside GX's,
+    and the project it built from to marts.dbt_builds (what a rerun compares, `dagster_project.changes`)."""
     project_dir = Path(dbt.project_dir)
     target_path = invocation_target_path(project_dir, context.op.name, context.run.run_id)
     # dbt opens the warehouse itself: a process outside the run queue that holds it is named here,
@@ -130,6 +166,7 @@ def _dbt(
                 invocation.manifest,
                 context.run.run_id,
             )
+        record_dbt_build(warehouse.path, context.run.run_id, context.op.name, project_dir)
         removed = prune_invocation_folders(project_dir)
         if removed:
             context.log.debug(
@@ -161,7 +198,7 @@ def conformed_sources(
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     dagster_dbt_translator=WarehouseTranslator(),
-    exclude=CONFORMED_SELECTION,
+    select=WAREHOUSE_SELECTION,
     name="warehouse_models",
 )
 def warehouse_models(

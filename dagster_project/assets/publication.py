@@ -11,7 +11,13 @@ import dagster as dg
 from connectors.landing.database import connect
 from connectors.landing.file_modes import make_passable
 from dagster_project.publish.ranking import latest_ranking
-from dagster_project.publish.snapshot import BI_TABLES, PUBLISHED_DB, pseudonym_key, publish_snapshot
+from dagster_project.publish.snapshot import (
+    BI_TABLES,
+    OLDEST_BI_DUCKDB,
+    PUBLISHED_DB,
+    pseudonym_key,
+    publish_snapshot,
+)
 from dagster_project.resources import Warehouse, refusals_as_failures
 
 PUBLISHED_DIR = "published"
@@ -27,7 +33,10 @@ def published_dir(warehouse: str | Path) -> Path:
     key=["published", "bi_snapshot"],
     deps=MART_DEPS,
     group_name="publication",
-    description="The BI tier, atomically: data/published/warehouse.duckdb and data/published/parquet/.",
+    description=(
+        f"The BI tier, atomically: data/published/warehouse.duckdb (DuckDB {OLDEST_BI_DUCKDB} and later "
+        "open it) and data/published/parquet/, every table and column described."
+    ),
 )
 def bi_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     working = Path(warehouse.path).resolve()
@@ -44,6 +53,7 @@ def bi_snapshot(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.M
             "database": dg.MetadataValue.path(str(snapshot.database)),
             "parquet": dg.MetadataValue.path(str(snapshot.parquet)),
             "rows": dg.MetadataValue.json(snapshot.row_counts),
+            "oldest_duckdb_reader": OLDEST_BI_DUCKDB,
             "demo_data": snapshot.is_demo_data,
             "data_origin": snapshot.data_origin,
             "ranking": dg.MetadataValue.md(_markdown_table(header, rows)),

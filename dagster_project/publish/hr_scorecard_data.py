@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.landing.database import connect
+from connectors.landing.database import connect, has_table
 from dagster_project.publish.provenance import Provenance, load_provenance
 from dagster_project.publish.scorecard_data import (
     GradeBand,
@@ -195,12 +195,7 @@ class HrScorecard:
 
 
 def _has_hr_scorecard(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        con.execute(
-            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-            [HR, "fct_employee_scorecard"],
-        ).fetchall()
-    )
+    return has_table(con, HR, "fct_employee_scorecard")
 
 
 def scored_periods(database: Path) -> list[str]:

@@ -8,12 +8,19 @@ can be found on the other.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup, escape
+
 if TYPE_CHECKING:  # scorecard_data reads provenance, which labels through this module
+    from collections.abc import Iterable
+
     from dagster_project.publish.scorecard_data import Period
+    from dagster_project.publish.weights import Rescaling
 
 LANGUAGES = ("en", "zh")
+LANGUAGE_TAGS = {"en": "en", "zh": "zh-CN"}  # BCP 47, for `<html lang>` and the workbooks' properties
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -64,7 +71,14 @@ LABELS: dict[str, dict[str, str]] = {
         "coverage_short": "on {pct} of weight",
         "coverage_explain": (
             "“On x% of weight”: some of the department's metrics had nothing to observe in the period; "
-            "the observed metrics' weights were scaled to 100 %."
+            "the observed metrics' weights were scaled to 100 %, so its core part can exceed the 30 % "
+            "the scheme gives core."
+        ),
+        "rescaled_note": (
+            "Weights rescaled: {missing} had nothing to observe in {period}, so the observed metrics' "
+            "weights were scaled to 100 %. Core now carries {core} of the index (the scheme gives it "
+            "{core_scheme}) and extension {extension} ({extension_scheme}): a core part above "
+            "{core_scheme_points} points is this scaling, not an error."
         ),
         "history": "Index over time",
         "months": "Months",
@@ -96,7 +110,7 @@ LABELS: dict[str, dict[str, str]] = {
             "The source records behind each value (raw.<system>__<stream>._key). Their parts add up to the "
             "numerator and denominator of the value. The workbook's Evidence sheet lists every record."
         ),
-        "records_from": "{n} records from {system} / {stream}",
+        "records_from": "{n} records from {table}",
         "numerator": "numerator",
         "denominator": "denominator",
         "first_keys": "First {shown} of {total} record keys",
@@ -129,7 +143,9 @@ LABELS: dict[str, dict[str, str]] = {
         "none_served": "No requests resolved for other departments in this period.",
         "none_received": "No service desk requests from this department were resolved in this period.",
         "quality": "Data quality",
-        "quality_latest": "Latest quality run {run} ({time}): {passed} of {checks} checks passed.",
+        "quality_latest": "Latest quality run {run} ({time}): {passed} of {checks} checks on "
+        "department-level data passed (dbt tests and great-expectations checks; the HR tier's own "
+        "checks stay in the HR tier).",
         "quality_absent": "No quality results are recorded in this warehouse.",
         "quality_warnings": "Warnings that apply",
         "none": "none",
@@ -145,6 +161,22 @@ LABELS: dict[str, dict[str, str]] = {
             "metric_evidence). Self-contained: this page loads nothing from the network."
         ),
         "generated": "Generated",
+        "language": "Language",
+        # Codes the marts use as values, as the workbooks word them.
+        "scorecard_contribution": "contribution",
+        "scorecard_support": "support",
+        "scorecard_total": "total",
+        "direction_higher": "higher",
+        "direction_lower": "lower",
+        "unit_ratio": "share",
+        "unit_hours": "hours",
+        "unit_days": "days",
+        "unit_score_1_5": "score 1-5",
+        "unit_per_project": "per project",
+        "unit_requests_per_fte": "requests per FTE",
+        "unit_hours_per_employee": "hours per employee",
+        "yes": "yes",
+        "no": "no",
         # Provenance: where the published data came from (dagster_project/publish/provenance.py).
         "demo_data": "Demo data",
         "demo_data_text": (
@@ -206,7 +238,13 @@ LABELS: dict[str, dict[str, str]] = {
         "coverage_note": "按方案权重的 {pct} 计分（{total} 项指标中 {observed} 项有数据）。",
         "coverage_short": "按 {pct} 权重",
         "coverage_explain": (
-            "“按 x% 权重”：本期该部门部分指标没有可观测数据，已观测指标的权重按比例放大至 100 %。"
+            "“按 x% 权重”：本期该部门部分指标没有可观测数据，已观测指标的权重按比例放大至 100 %，"
+            "因此核心得分可能超过方案给核心的 30 %。"
+        ),
+        "rescaled_note": (
+            "权重已按比例调整：{missing}在{period}没有可观测数据，已观测指标的权重按比例放大至 100 %。"
+            "核心现占指数的 {core}（方案为 {core_scheme}），扩展占 {extension}（方案为 {extension_scheme}）："
+            "核心得分超过 {core_scheme_points} 分是这一调整所致，并非错误。"
         ),
         "history": "指数走势",
         "months": "按月",
@@ -234,10 +272,10 @@ LABELS: dict[str, dict[str, str]] = {
         "weight_scaled": "按比例调整为 {w}",
         "evidence": "数据依据",
         "evidence_note": (
-            "每项数值背后的源记录（raw.<系统>__<数据流>._key）。各记录的分子、分母部分之和即为该数值的分子和分母。"
-            "Excel 工作簿的“Evidence”工作表列出全部记录。"
+            "每项数值背后的源记录（原始层各数据流的记录键）。各记录的分子、分母部分之和即为该数值的分子和分母。"
+            "中文 Excel 工作簿的“数据依据”工作表列出全部记录。"
         ),
-        "records_from": "{n} 条记录，来自 {system} / {stream}",
+        "records_from": "{n} 条记录，来自 {table}",
         "numerator": "分子",
         "denominator": "分母",
         "first_keys": "前 {shown} 个记录键（共 {total} 个）",
@@ -270,7 +308,8 @@ LABELS: dict[str, dict[str, str]] = {
         "none_served": "本期没有为其他部门解决的请求。",
         "none_received": "本期没有该部门提出并已解决的服务请求。",
         "quality": "数据质量",
-        "quality_latest": "最近一次质量检查 {run}（{time}）：{checks} 项检查中 {passed} 项通过。",
+        "quality_latest": "最近一次质量检查 {run}（{time}）：部门级数据的 {checks} 项检查中 "
+        "{passed} 项通过（人力资源层级自身的检查只在人力资源范围内报告）。",
         "quality_absent": "数据仓库中没有质量检查结果。",
         "quality_warnings": "相关警告",
         "none": "无",
@@ -282,11 +321,26 @@ LABELS: dict[str, dict[str, str]] = {
         "severity_blocking": "阻断",
         "severity_warning": "警告",
         "footer": (
-            "数据来自数据仓库 marts 层"
-            "（marts.fct_department_contribution、fct_metric_scores、metric_evidence）。"
+            "数据来自数据仓库的集市层"
+            "（marts.fct_department_contribution、marts.fct_metric_scores、marts.metric_evidence）。"
             "本页面完全离线：不从网络加载任何内容。"
         ),
         "generated": "生成时间",
+        "language": "语言",
+        "scorecard_contribution": "贡献",
+        "scorecard_support": "支持",
+        "scorecard_total": "合计",
+        "direction_higher": "越高越好",
+        "direction_lower": "越低越好",
+        "unit_ratio": "比率",
+        "unit_hours": "小时",
+        "unit_days": "天",
+        "unit_score_1_5": "1–5 分",
+        "unit_per_project": "次/项目",
+        "unit_requests_per_fte": "件/人",
+        "unit_hours_per_employee": "小时/人",
+        "yes": "是",
+        "no": "否",
         "demo_data": "演示数据",
         "demo_data_text": "本页所有数据来自内置的模拟数据源（生成的虚构公司），并非贵公司的业务系统。",
         "data_from": "数据来源",
@@ -336,6 +390,7 @@ UNITS: dict[str, dict[str, str]] = {
     },
 }
 DECIMALS = {"score_1_5": 2, "per_project": 2, "hours_per_employee": 2, "requests_per_fte": 2}
+ID_BREAKS = re.compile(r"(?<=/)|(?<=__)|(?<=\.)(?=\w)")  # where a long identifier may wrap
 MINUS = "\u2212"  # a real minus sign: a falling index must be as visible as a rising one
 DASH = "\u2014"
 
@@ -344,6 +399,47 @@ def label(lang: str, key: str, **values: object) -> str:
     """The label in the language, with its placeholders filled."""
     text = LABELS[lang][key]
     return text.format(**values) if values else text
+
+
+def code(text: object) -> Markup:
+    """An identifier as the pages show it: monospace, and where it is long, free to wrap after a `/`, a
+    `.` or a `__` (a narrow column then breaks `staging/stg_erp__gl_entries` between its parts)."""
+    parts = (p for p in ID_BREAKS.split(str(text)) if p)
+    return Markup("<code>{}</code>").format(Markup("<wbr>").join(escape(p) for p in parts))
+
+
+def markup(lang: str, key: str, **values: object) -> Markup:
+    """The label as page markup: its own text escaped, values escaped unless they are markup already (an
+    identifier in `<code>`)."""
+    return Markup(escape(LABELS[lang][key])).format(**values)
+
+
+def rescaled_note(lang: str, rescaled: Rescaling, names: Iterable[str], period: str) -> Markup:
+    """Why a tier carries more (or less) than the scheme gives it, on the page where it happens."""
+    listed = ("、" if lang == "zh" else ", ").join(names)
+    return markup(
+        lang,
+        "rescaled_note",
+        missing=listed,
+        period=period,
+        core=percent(rescaled.scored["core"] / 100),
+        core_scheme=percent(rescaled.scheme["core"] / 100, 0),
+        extension=percent(rescaled.scored["extension"] / 100),
+        extension_scheme=percent(rescaled.scheme["extension"] / 100, 0),
+        core_scheme_points=number(rescaled.scheme["core"], 0),
+    )
+
+
+def value_word(lang: str, key: str, code: str) -> str:
+    """A code the marts use as a value (`core`, `higher`, `ratio`), as a workbook in `lang` words it: the
+    English workbook keeps the code itself, the Chinese one its label `<key>_<code>` where there is one."""
+    wording = f"{key}_{code}"
+    return LABELS["zh"][wording] if lang == "zh" and wording in LABELS["zh"] else code
+
+
+def in_order(lang: str, name_en: str, name_zh: str) -> tuple[str, str]:
+    """A name in `lang` first, then in the other language."""
+    return (name_zh, name_en) if lang == "zh" else (name_en, name_zh)
 
 
 def family_name(lang: str, family: str) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from connectors.landing.database import has_table
 from dagster_project.publish import i18n
 
 ORIGINS_TABLE = "source_origins"
@@ -118,11 +119,7 @@ def _utc(at: datetime) -> str:
 
 def load_provenance(con: duckdb.DuckDBPyConnection, schema: str = "marts") -> Provenance:
     """The origins `schema.source_origins` records (a snapshot published before it existed: unrecorded)."""
-    exists = con.execute(
-        "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, ORIGINS_TABLE],
-    ).fetchall()
-    if not exists:
+    if not has_table(con, schema, ORIGINS_TABLE):
         return Provenance(origins=(), recorded=False)
     rows = con.execute(
         f"""select source_system, origin, is_simulator, last_succeeded_at

@@ -17,9 +17,10 @@ from typing import Any
 
 import duckdb
 
-from connectors.landing.database import connect
+from connectors.landing.database import connect, has_table
 from dagster_project.publish.provenance import Provenance, load_provenance
 from dagster_project.publish.snapshot import HR_TIER_ASSETS
+from dagster_project.quality.counts import count_checks
 
 MARTS = "marts"
 MONTH_ID = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -324,15 +325,6 @@ def fetch_rows(
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
-            [MARTS, table],
-        ).fetchall()
-    )
-
-
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort record keys as people read them: `RD-9` before `RD-10`, `1002` before `1010`."""
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
@@ -347,21 +339,21 @@ def _source_system(check_name: str, asset: str) -> str | None:
 
 
 def _quality(con: duckdb.DuckDBPyConnection) -> QualityRun | None:
-    if not _has_table(con, "quality_results"):
+    """The latest run's checks on department-level data: the BI tier holds no HR-tier verdict, so
+    the count is `CheckCount.department_level`, which the demo prints beside the whole run's."""
+    count = count_checks(con, schema=MARTS)
+    if count is None:
         return None
-    latest = con.execute(
-        f"select run_id, max(checked_at) from {MARTS}.quality_results "
-        "group by run_id order by max(checked_at) desc nulls last limit 1"
-    ).fetchall()
-    if not latest:
-        return None
-    run_id, checked_at = latest[0]
+    checked_at = con.execute(
+        f"select max(checked_at) from {MARTS}.quality_results where run_id = ?", [count.run_id]
+    ).fetchone()[0]
     rows = fetch_rows(
         con,
         f"""select check_name, asset, severity, passed, observed, expected, engine
             from {MARTS}.quality_results where run_id = ? and asset not like '{HR_TIER_ASSETS}'
+                and not passed
             order by severity = 'blocking' desc, check_name, asset""",
-        [run_id],
+        [count.run_id],
     )
     findings = tuple(
         QualityFinding(
@@ -374,13 +366,14 @@ def _quality(con: duckdb.DuckDBPyConnection) -> QualityRun | None:
             source_system=_source_system(r["check_name"], r["asset"]),
         )
         for r in rows
-        if not r["passed"]
     )
-    return QualityRun(run_id, checked_at, len(rows), sum(bool(r["passed"]) for r in rows), findings)
+    return QualityRun(
+        count.run_id, checked_at, count.department_level, count.department_level_passed, findings
+    )
 
 
 def load_grade_bands(con: duckdb.DuckDBPyConnection) -> tuple[GradeBand, ...]:
-    if not _has_table(con, "grade_bands"):
+    if not has_table(con, MARTS, "grade_bands"):
         return DEFAULT_GRADE_BANDS
     rows = fetch_rows(
         con, f"select grade, min_index, label_en, label_zh from {MARTS}.grade_bands order by min_index desc"

@@ -22,20 +22,23 @@ import jinja2
 from markupsafe import Markup
 
 from connectors.landing.file_modes import remove_partial_files, write_atomically
+from connectors.landing.tables import raw_table
 from dagster_project.publish import charts, i18n
+from dagster_project.publish.check_text import CheckGlossary, CheckText, project_dbt_tests
 from dagster_project.publish.scorecard_data import (
     MetricRow,
+    QualityFinding,
     RankingRow,
     Scorecard,
     TrendPoint,
     load_scorecard,
 )
+from dagster_project.publish.weights import rescaling
 
 INDEX_PAGE = "index.html"
 ZH_DIR = "zh"
 EVIDENCE_KEY_CAP = 50  # record keys listed per metric and stream; the workbook has them all
 TIERS = ("core", "extension")
-HTML_LANG = {"en": "en", "zh": "zh-CN"}
 UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -83,6 +86,7 @@ class _Site:
         self.env = template_environment()
         self.css = stylesheet()
         self.generated_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        self.checks = CheckGlossary(project_dbt_tests())
         period_type = scorecard.period.type
         same_type = scorecard.trends.get(period_type, {})
         self.sparklines = {
@@ -115,19 +119,26 @@ class _Site:
         def page_of(department_id: str) -> str:
             return page_name(department_id) if department_id in ranked else "#"
 
+        def check(finding: QualityFinding) -> CheckText:
+            f = finding
+            return self.checks.describe(f.check_name, f.asset, f.engine, f.expected, f.observed, lang)
+
         return {
             "lang": lang,
             "other_lang": "zh" if lang == "en" else "en",
-            "html_lang": HTML_LANG[lang],
+            "html_lang": i18n.LANGUAGE_TAGS[lang],
             "other_lang_href": other_lang_href,
             "css": self.css,
-            "t": lambda key, **values: i18n.label(lang, key, **values),
+            "t": lambda key, **values: i18n.markup(lang, key, **values),
+            "raw_table": lambda system, stream: i18n.code(raw_table(system, stream)),
             "num": i18n.number,
             "signed": i18n.signed,
             "pct": i18n.percent,
             "mv": mv,
             "fam": lambda family: i18n.family_name(lang, family),
             "page_of": page_of,
+            "check": check,
+            "code": i18n.code,
             "period": sc.period,
             "period_label": i18n.period_name(lang, sc.period),
             "scheme_versions": ", ".join(sc.scheme_versions),
@@ -199,6 +210,7 @@ class _Site:
             history_quarters=_chart(
                 self.history[d]["quarter"], _trend_label(lang, "quarters", trends["quarter"])
             ),
+            rescaled=self._rescaled(lang, contribution),
             contribution_metrics=[
                 (tier, rows) for tier in TIERS if (rows := [m for m in contribution if m.tier == tier])
             ],
@@ -214,6 +226,13 @@ class _Site:
             findings=sc.findings_for(d),
         )
         return self.env.get_template("department.html.j2").render(context)
+
+    def _rescaled(self, lang: str, lines: list[MetricRow]) -> Markup | None:
+        rescaled = rescaling(lines)
+        if rescaled is None:
+            return None
+        names = [m.name(lang) for m in rescaled.unobserved]
+        return i18n.rescaled_note(lang, rescaled, names, i18n.period_name(lang, self.sc.period))
 
     def _support_parts(self, lang: str, department_id: str, service: list[MetricRow]) -> list[dict[str, Any]]:
         """The support index's three parts as fct_support_contribution has them, with the scheme's target,

@@ -11,6 +11,12 @@ A publication killed midway leaves a `.building-*` folder, perhaps a temporary l
 the link never pointed at; the next one removes them first, so they never count among the versions
 kept (`PARQUET_VERSIONS_KEPT` counts complete, published versions only) and never reach a reader.
 
+BI tools' drivers ship older DuckDB releases than the pipeline's, and DuckDB cannot read a file written
+in a newer storage format than its own. So the snapshot is written in an older one (`BI_STORAGE_VERSION`),
+which DuckDB `OLDEST_BI_DUCKDB` and later open (tests/publish/test_bi_readers.py reads it with that
+release). Every table and column carries its description (see `descriptions`), in DuckDB's comments and
+in the Parquet files' metadata; counts are integers in both (the marts cast their sums to bigint).
+
 Every snapshot says where its data came from (`marts.source_origins`, the `_snapshot` table's
 `is_demo_data` and `data_origin`, the manifest's `origin`): see `provenance`.
 
@@ -33,6 +39,14 @@ from pathlib import Path
 from connectors.landing.database import attach, connect
 from connectors.landing.file_modes import make_folder, make_private, make_readable
 from connectors.settings import PSEUDONYM_KEY_ENV, Secret
+from dagster_project.publish.descriptions import (
+    QUALITY_RESULTS_DESCRIPTION,
+    SNAPSHOT_DESCRIPTION,
+    SNAPSHOT_TABLES_DESCRIPTION,
+    describe,
+    described_tables,
+    write_described_parquet,
+)
 from dagster_project.publish.provenance import load_provenance
 
 PUBLISHED_DB = "warehouse.duckdb"
@@ -43,6 +57,10 @@ PARQUET_VERSIONS_KEPT = 3
 MANIFEST = "_snapshot.json"
 BUILDING_PREFIX = ".building-"
 LOCAL_KEY_FILE = Path("secrets") / "pseudonym.key"
+# The storage format the snapshot is written in, and the oldest DuckDB found to open it (0.10.0-0.10.2
+# refuse it with a serialization error; 2.0's own format needs 2.0 or later).
+BI_STORAGE_VERSION = "v1.1.0"
+OLDEST_BI_DUCKDB = "0.10.3"
 
 # Record keys of these HR streams identify a person (or embed their employee id): pseudonymized.
 PERSON_STREAMS = (
@@ -105,6 +123,14 @@ BI_TABLES: dict[str, str] = {
 }
 
 
+# The tables the product writes itself; dbt describes the others.
+OWN_TABLES = {
+    SNAPSHOT_TABLE: SNAPSHOT_DESCRIPTION,
+    SNAPSHOT_TABLES_TABLE: SNAPSHOT_TABLES_DESCRIPTION,
+    "quality_results": QUALITY_RESULTS_DESCRIPTION,
+}
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What was published: where, when, from which run, and how many rows per table."""
@@ -144,14 +170,15 @@ def publish_snapshot(warehouse: Path, published: Path, key: Secret, run_id: str)
     parquet = building / f"{PARQUET_LINK}-{snapshot_id}"
     parquet.mkdir()
     counts: dict[str, int] = {}
-    with connect(database) as out:
+    with connect(database, storage_version=BI_STORAGE_VERSION) as out:
         attach(out, warehouse, "working")
         out.execute("create temp table pseudonym as select ?::varchar as key", [key.reveal()])
         out.execute("create schema marts")
+        working = described_tables(out, "marts", database="working")
         for table, select in BI_TABLES.items():
             out.execute(f"create table marts.{table} as {select}")
             counts[table] = out.execute(f"select count(*) from marts.{table}").fetchall()[0][0]
-            out.execute(f"copy marts.{table} to '{parquet / f'{table}.parquet'}' (format parquet)")
+            describe(out, f"marts.{table}", OWN_TABLES.get(table) or working[table])
         out.execute("drop table pseudonym")
         out.execute("detach working")
         provenance = load_provenance(out)
@@ -162,6 +189,17 @@ def publish_snapshot(warehouse: Path, published: Path, key: Secret, run_id: str)
         )
         out.execute(f"create table marts.{SNAPSHOT_TABLES_TABLE} (table_name varchar, row_count bigint)")
         out.executemany(f"insert into marts.{SNAPSHOT_TABLES_TABLE} values (?, ?)", list(counts.items()))
+        for table in (SNAPSHOT_TABLE, SNAPSHOT_TABLES_TABLE):
+            describe(out, f"marts.{table}", OWN_TABLES[table])
+        published_tables = described_tables(out, "marts")
+        for table in BI_TABLES:
+            write_described_parquet(
+                out,
+                f"marts.{table}",
+                parquet / f"{table}.parquet",
+                published_tables[table],
+                {"snapshot_id": snapshot_id},
+            )
         out.execute("checkpoint")
     manifest = {
         "snapshot_id": snapshot_id,

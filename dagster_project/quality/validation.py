@@ -2,8 +2,8 @@
 
 GX validates the small per-place frames the checks' queries return (its SQL path to DuckDB is slow and
 has known failures; a pandas frame of a few hundred rows is neither). Every outcome is appended to
-`marts.quality_results`, dbt tests' included (see `record_dbt_results`), and GX writes its Data Docs to
-`data/quality/` beside the warehouse.
+`marts.quality_results`, dbt tests' included (see `record_dbt_results`), and each GX validation becomes a
+page of the Data Docs in `data/quality/` beside the warehouse (`quality.data_docs`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import duckdb
 import pandas as pd
 
 from connectors.landing.database import connect
-from connectors.landing.file_modes import make_private
 from dagster_project.quality.checks import CHECKS, VOLUME_CHECKS, QualityCheck, quality_dir
+from dagster_project.quality.data_docs import ValidationPage, expectation_result, write_data_docs
+from dagster_project.quality.dbt_tests import node_under_test
 
 QUALITY_RESULTS = "marts.quality_results"
 FAILURES_SHOWN = 5
@@ -74,10 +75,10 @@ def run_quality_checks(
         previous = _previous_values(connection, [c.name for c in checks if c.name in VOLUME_CHECKS])
     for name, rows in previous.items():
         frames[name] = _as_ratio_of_previous(frames[name], rows)
-    outcomes = _validate(checks, frames, quality_dir(warehouse))
-    make_private(quality_dir(warehouse))  # Data Docs show failing places: employee ids among them
+    outcomes, pages = _validate(checks, frames)
     with connect(warehouse) as connection:
         store_outcomes(connection, outcomes, run_id)
+        write_data_docs(connection, run_id, quality_dir(warehouse), pages)
     return outcomes
 
 
@@ -133,8 +134,8 @@ def _as_ratio_of_previous(frame: pd.DataFrame, previous: dict[str, float]) -> pd
 
 
 def _validate(
-    checks: Sequence[QualityCheck], frames: dict[str, pd.DataFrame], docs: Path
-) -> list[CheckOutcome]:
+    checks: Sequence[QualityCheck], frames: dict[str, pd.DataFrame]
+) -> tuple[list[CheckOutcome], list[ValidationPage]]:
     # GX takes seconds to import: only the step that runs the checks pays for it, not definitions load.
     import great_expectations as gx
     import great_expectations.expectations as gxe
@@ -143,17 +144,8 @@ def _validate(
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    docs.mkdir(parents=True, exist_ok=True)
-    context.add_data_docs_site(
-        "quality",
-        {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        },
-    )
     datasource = context.data_sources.add_pandas(GX_DATASOURCE)
-    outcomes = []
+    outcomes, pages = [], []
     for check in checks:
         frame = frames[check.name]
         batch = datasource.add_dataframe_asset(check.name).add_batch_definition_whole_dataframe("all")
@@ -181,21 +173,42 @@ def _validate(
             for r in result.results
             for row in (r.result.get("unexpected_index_list") or [])
         ]
-        outcomes.append(
-            CheckOutcome(
-                check=check.name,
-                asset="/".join(check.asset),
-                severity=str(check.severity),
-                passed=bool(result.success),
-                observed=_observed(frame, failing),
-                expected=check.expected,
-                engine="great_expectations",
-                failures=failing,
-                rows=_rows(frame),
-            )
+        outcome = CheckOutcome(
+            check=check.name,
+            asset="/".join(check.asset),
+            severity=str(check.severity),
+            passed=bool(result.success),
+            observed=_observed(frame, failing),
+            expected=check.expected,
+            engine="great_expectations",
+            failures=failing,
+            rows=_rows(frame),
         )
-    context.build_data_docs()
-    return outcomes
+        outcomes.append(outcome)
+        pages.append(_page(check, outcome, result))
+    return outcomes, pages
+
+
+def _page(check: QualityCheck, outcome: CheckOutcome, result: Any) -> ValidationPage:
+    """The check's Data Docs page: GX's verdict on each expectation and every place it measured."""
+    outside = {failure["location"] for failure in outcome.failures}
+    return ValidationPage(
+        check=check.name,
+        asset=outcome.asset,
+        severity=outcome.severity,
+        passed=outcome.passed,
+        expected=check.expected,
+        meaning=check.meaning,
+        fix=check.fix,
+        observed=outcome.observed,
+        expectations=[
+            expectation_result(
+                r.expectation_config.type, r.expectation_config.kwargs, bool(r.success), r.result or {}
+            )
+            for r in result.results
+        ],
+        places=[{**row, "within_band": row["location"] not in outside} for row in outcome.rows],
+    )
 
 
 def _observed(frame: pd.DataFrame, failing: list[dict[str, Any]]) -> str:
@@ -220,7 +233,7 @@ def dbt_outcomes(run_results: dict[str, Any], manifest: dict[str, Any]) -> list[
         node = manifest["nodes"].get(result["unique_id"])
         if node is None or node["resource_type"] != "test":
             continue
-        attached = node.get("attached_node") or (node["depends_on"]["nodes"] or [""])[-1]
+        attached = node_under_test(manifest, node)
         parent = manifest["nodes"].get(attached) or {}
         asset = f"{parent.get('schema', '?')}/{parent.get('name', attached)}"
         failing = result.get("failures") or 0

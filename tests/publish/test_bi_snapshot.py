@@ -8,17 +8,49 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from connectors.settings import PSEUDONYM_KEY_ENV, Secret
 from dagster_project.assets.publication import bi_snapshot, published_dir
-from dagster_project.publish.snapshot import BI_TABLES, PUBLISHED_DB, publish_snapshot
+from dagster_project.project import dbt_project
+from dagster_project.publish.snapshot import (
+    BI_TABLES,
+    OWN_TABLES,
+    PUBLISHED_DB,
+    SNAPSHOT_TABLE,
+    SNAPSHOT_TABLES_TABLE,
+    publish_snapshot,
+)
 from dagster_project.resources import Warehouse
 from tests.conftest import copy_warehouse, query
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.IGNORECASE)
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+# Counts that the marts used to leave as sum()s of integers (HUGEINT) or take from a double.
+FORMER_HUGEINTS = (
+    ("dim_department", "current_headcount"),
+    ("fct_collaboration", "rating_sum"),
+    ("fct_collaboration", "resolved_within_sla"),
+    ("fct_department_contribution", "headcount_at_period_end"),
+    ("fct_department_contribution", "metrics_observed"),
+    ("fct_department_contribution", "record_count"),
+    ("fct_department_headcount", "headcount_at_month_end"),
+    ("fct_department_headcount", "hires"),
+    ("fct_department_headcount", "terminations"),
+    ("fct_department_headcount", "voluntary_terminations"),
+    ("fct_metric_scores", "record_count"),
+    ("source_origins", "versions_landed"),
+)
+FORMER_DOUBLES = (
+    ("fct_support_contribution", "requests_resolved_for_others"),
+    ("fct_support_contribution", "ratings"),
+)
 
 READER = textwrap.dedent(
     """
@@ -148,3 +180,102 @@ def test_the_snapshot_and_its_manifest_say_the_data_is_the_simulators(built, tmp
         ("crm", "erp", "hr", "ticketing"), "simulator"
     )
     assert all(s["last_succeeded_at"] for s in manifest["origin"]["sources"])
+
+
+def _catalog(database: Path) -> tuple[dict[str, str], dict[tuple[str, str], tuple[str, str]]]:
+    """(table -> comment, (table, column) -> (type, comment)) of the snapshot's schema marts."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        tables = dict(
+            connection.execute(
+                "select table_name, comment from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        )
+        columns = {
+            (t, c): (data_type, comment)
+            for t, c, data_type, comment in connection.execute(
+                "select table_name, column_name, data_type, comment from duckdb_columns() "
+                "where schema_name = 'marts'"
+            ).fetchall()
+        }
+    return tables, columns
+
+
+def test_every_table_and_column_carries_its_dbt_description_in_duckdb_and_parquet(built, tmp_path):
+    warehouse = copy_warehouse(built.path, tmp_path / "warehouse.duckdb")
+    snapshot = publish_snapshot(warehouse, tmp_path / "published", Secret("k"), "run-described")
+    tables, columns = _catalog(snapshot.database)
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    dbt = {
+        n["name"]: n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] in ("model", "seed") and n["name"] in BI_TABLES
+    }
+    expected_tables = {
+        t: OWN_TABLES[t].description if t in OWN_TABLES else dbt[t]["description"] for t in tables
+    }
+    expected_columns = {
+        (t, c): OWN_TABLES[t].columns[c] if t in OWN_TABLES else dbt[t]["columns"][c]["description"]
+        for t, c in columns
+    }
+    assert set(tables) == {*BI_TABLES, SNAPSHOT_TABLE, SNAPSHOT_TABLES_TABLE}
+    assert set(dbt) | set(OWN_TABLES) == set(tables), "every table is dbt's or the product's own"
+    assert {t: c for t, c in tables.items() if c != expected_tables[t].strip()} == {}
+    assert {k: c for k, (_, c) in columns.items() if c != expected_columns[k].strip()} == {}
+    assert all(tables.values()) and all(c for _, c in columns.values())
+
+    fields = described = 0
+    for table in BI_TABLES:
+        schema = pq.read_schema(snapshot.parquet / f"{table}.parquet")
+        assert schema.metadata[b"description"].decode() == tables[table]
+        assert schema.metadata[b"snapshot_id"].decode() == snapshot.snapshot_id
+        for field in schema:
+            fields += 1
+            described += field.metadata[b"description"].decode() == columns[(table, field.name)][1]
+    print(
+        f"comments: {len(tables)} of {len(tables)} tables, {len(columns)} of {len(columns)} columns; "
+        f"Parquet: {len(BI_TABLES)} files, {described} of {fields} fields described"
+    )
+    assert described == fields == sum(1 for t, _ in columns if t in BI_TABLES)
+
+
+def test_counts_stay_integers_in_duckdb_and_parquet(built, tmp_path):
+    warehouse = copy_warehouse(built.path, tmp_path / "warehouse.duckdb")
+    snapshot = publish_snapshot(warehouse, tmp_path / "published", Secret("k"), "run-integers")
+    _, columns = _catalog(snapshot.database)
+    wide = {k: t for k, (t, _) in columns.items() if t in ("HUGEINT", "UHUGEINT") or t.startswith("DECIMAL")}
+    assert wide == {}, "a sum of integers is a HUGEINT in DuckDB: a double in Parquet and most BI drivers"
+    counts = {k: t for k, (t, _) in columns.items() if k in FORMER_HUGEINTS or k in FORMER_DOUBLES}
+    assert counts == dict.fromkeys([*FORMER_HUGEINTS, *FORMER_DOUBLES], "BIGINT")
+    integer_columns = {k for k, (t, _) in columns.items() if t in INTEGER_TYPES}
+    for table in BI_TABLES:
+        path = snapshot.parquet / f"{table}.parquet"
+        schema = pq.read_schema(path)
+        for field in schema:
+            if (table, field.name) in integer_columns:
+                assert pa.types.is_integer(field.type), (table, field.name, field.type)
+        frame = pd.read_parquet(path)
+        for column in frame.columns:
+            if (table, column) in integer_columns and not frame[column].isna().any():
+                assert pd.api.types.is_integer_dtype(frame[column]), (table, column, frame[column].dtype)
+    assert len(integer_columns) >= len(FORMER_HUGEINTS) + len(FORMER_DOUBLES)
+
+
+def test_a_kept_connection_reads_its_snapshot_until_it_is_reopened(built, tmp_path):
+    """What the README tells a long-lived reader: publication replaces the file, an open connection keeps
+    the snapshot it opened, `parquet/_snapshot.json` says a new one is there, and a connection opened
+    after the old ones are closed reads it."""
+    warehouse = copy_warehouse(built.path, tmp_path / "warehouse.duckdb")
+    published = tmp_path / "published"
+    first = publish_snapshot(warehouse, published, Secret("k"), "run-first")
+    snapshot_sql = "select snapshot_id from marts._snapshot"
+    pointer = published / "parquet" / "_snapshot.json"
+    with duckdb.connect(str(published / PUBLISHED_DB), read_only=True) as kept:
+        assert json.loads(pointer.read_text())["snapshot_id"] == first.snapshot_id
+        second = publish_snapshot(warehouse, published, Secret("k"), "run-second")
+        assert kept.execute(snapshot_sql).fetchall() == [(first.snapshot_id,)]
+        assert kept.execute("select count(*) from marts.metric_evidence").fetchall() == [
+            (first.row_counts["metric_evidence"],)
+        ]
+        assert json.loads(pointer.read_text())["snapshot_id"] == second.snapshot_id != first.snapshot_id
+    with duckdb.connect(str(published / PUBLISHED_DB), read_only=True) as reopened:
+        assert reopened.execute(snapshot_sql).fetchall() == [(second.snapshot_id,)]

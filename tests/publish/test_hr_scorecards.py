@@ -23,25 +23,27 @@ from dagster_project.assets.hr_scorecards import employee_scorecards, hr_scoreca
 from dagster_project.assets.publication import published_dir
 from dagster_project.assets.scorecards import quarter_of
 from dagster_project.publish import i18n
-from dagster_project.publish.excel import PROVENANCE_ROWS
 from dagster_project.publish.hr_scorecard_data import load_hr_scorecard
 from dagster_project.publish.hr_scorecards import (
-    CONFIDENTIAL,
     EVIDENCE_HTML_CAP,
-    EVIDENCE_SHEET,
-    METRICS_SHEET,
-    RANKING_COLUMNS,
-    RANKING_SHEET,
-    SUMMARY_SHEET,
-    _records_cap,
-    build_department_workbook,
     person_anchor,
     render_hr_scorecards,
     workbook_name,
     write_hr_scorecards,
 )
+from dagster_project.publish.hr_workbook import (
+    CONFIDENTIAL,
+    EVIDENCE_SHEET,
+    METRICS_SHEET,
+    RANKING_COLUMNS,
+    RANKING_SHEET,
+    SUMMARY_SHEET,
+    build_department_workbook,
+    records_cap,
+)
 from dagster_project.publish.scorecard_data import ScorecardError, natural_key
 from dagster_project.publish.scorecards import page_name
+from dagster_project.publish.sheets import PROVENANCE_ROWS
 from dagster_project.resources import Warehouse
 from tests.conftest import copy_warehouse, query
 from tests.publish.provenance_checks import assert_every_page_and_sheet_says_demo_data
@@ -121,7 +123,8 @@ def test_the_asset_writes_under_hr_scorecards_and_nothing_under_published(publis
             [period],
         )}  # fmt: skip
         pages = {page_name(d) for d in departments} | {workbook_name(d) for d in departments}
-        assert {p.name for p in folder.iterdir()} == {"index.html", *pages}
+        assert {p.name for p in folder.iterdir()} == {"index.html", "zh", *pages}
+        assert {p.name for p in (folder / "zh").iterdir()} == {"index.html", *pages}
     written = {p for p in root.rglob("*") if p.is_file()} - {published.warehouse}
     assert all(p.is_relative_to(root / "hr" / "scorecards") for p in written), written
     assert not published_dir(published.warehouse).exists()
@@ -257,7 +260,7 @@ def test_the_page_lists_at_most_the_cap_of_records_per_person_and_metric(publish
     html = (published.folders[period] / page_name(department_id)).read_text("utf-8")
     section = _section(html, employee_id)
     block = section.split(f'<h4 data-metric="{metric_id}"', 1)[1].split("<h4", 1)[0]
-    assert block.count("<code>") == EVIDENCE_HTML_CAP
+    assert block.count('<td class="key"><code>') == EVIDENCE_HTML_CAP
     assert f"… and {n - EVIDENCE_HTML_CAP} more on the workbook" in block
 
 
@@ -304,11 +307,11 @@ def test_each_workbook_ranks_the_departments_people_with_their_metrics_and_every
 
 
 def test_a_workbook_caps_the_evidence_per_person_and_metric_and_says_so(published, tmp_path, monkeypatch):
-    assert _records_cap([10, 5], 100) is None
-    assert _records_cap([100, 5, 50], 60) == 27  # 27 + 5 + 27 = 59 fits, 28 + 5 + 28 = 61 does not
+    assert records_cap([10, 5], 100) is None
+    assert records_cap([100, 5, 50], 60) == 27  # 27 + 5 + 27 = 59 fits, 28 + 5 + 28 = 61 does not
     sc = load_hr_scorecard(published.warehouse, published.month)
     dept = max(sc.departments.values(), key=lambda d: sum(r.evidence_record_count for r in d.roles))
-    monkeypatch.setattr("dagster_project.publish.hr_scorecards.EVIDENCE_XLSX_CAP", 100)
+    monkeypatch.setattr("dagster_project.publish.hr_workbook.EVIDENCE_XLSX_CAP", 100)
     path = build_department_workbook(sc, dept, tmp_path / "capped.xlsx")
     sheet = load_workbook(path, read_only=True)[EVIDENCE_SHEET]
     rows = list(sheet.iter_rows(min_row=PROVENANCE_ROWS + 1, values_only=True))

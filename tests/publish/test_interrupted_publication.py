@@ -41,25 +41,17 @@ KILLED_PUBLICATION = textwrap.dedent(
         print("stopped", flush=True)
         time.sleep(3600)
 
-    if point == "copying":  # the fourth table's Parquet copy: three are written, the DuckDB file half
-        connect = snapshot.connect
+    if point == "copying":  # the fourth table's Parquet file: three are written, the DuckDB file half
+        write = snapshot.write_described_parquet
+        written = []
 
-        class StopsAtTheFourthCopy:
-            def __init__(self, connection):
-                self.connection, self.copies = connection, 0
-            def __enter__(self):
-                return self
-            def __exit__(self, *exc):
-                return self.connection.__exit__(*exc)
-            def __getattr__(self, name):
-                return getattr(self.connection, name)
-            def execute(self, sql, *args):
-                self.copies += sql.startswith("copy ")
-                if self.copies == 4:
-                    stop_here()
-                return self.connection.execute(sql, *args)
+        def stops_at_the_fourth(*args, **kwargs):
+            written.append(args)
+            if len(written) == 4:
+                stop_here()
+            return write(*args, **kwargs)
 
-        snapshot.connect = lambda path, **kw: StopsAtTheFourthCopy(connect(path, **kw))
+        snapshot.write_described_parquet = stops_at_the_fourth
     elif point == "before the link swap":  # the version folder and the DuckDB file are in place
         snapshot._swap_link = lambda link, target: stop_here()
     elif point == "temporary link made":  # the new link exists under its temporary name

@@ -14,8 +14,6 @@ import json
 import math
 import re
 import shutil
-import subprocess
-import warnings
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -25,6 +23,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from connectors.landing.tables import raw_table
 from dagster_project.publish.charts import EXTENSION_COLOUR
 from dagster_project.publish.excel import (
     EVIDENCE_SHEET,
@@ -35,24 +34,16 @@ from dagster_project.publish.excel import (
     department_sheet_name,
     write_scorecard_workbook,
 )
-from dagster_project.publish.i18n import LABELS
+from dagster_project.publish.hr_i18n import HR_LABELS
+from dagster_project.publish.i18n import LABELS, code
 from dagster_project.publish.scorecard_data import ScorecardError
 from dagster_project.publish.scorecards import EVIDENCE_KEY_CAP, page_name, write_scorecards
 from tests.conftest import copy_warehouse, query
+from tests.publish.browser import load
 from tests.publish.provenance_checks import assert_every_page_and_sheet_says_demo_data
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "data" / "scorecards" / "screenshots"
-CJK_FONT_PACKAGE = "fonts-wqy-microhei"  # 1.6 MB; without a CJK font Chinese renders as boxes
-# Any request the page makes fails fast: every host is unresolvable and the proxy port is closed.
-OFFLINE_FLAGS = (
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--proxy-server=127.0.0.1:9",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--no-default-browser-check",
-)
 REMOTE_REFERENCE = re.compile(
     r"""(?:\b(?:src|href|action|poster|srcset)\s*=\s*["']?\s*|url\(\s*["']?\s*|@import\s+["']?)"""
     r"""(?:https?:|ftp:)?//""",
@@ -91,46 +82,6 @@ def rendered(built, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     return Rendered(warehouse, month, quarter, sites, workbooks)
 
 
-def _run(command: list[str], timeout: int = 900) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return subprocess.CompletedProcess(command, 1, "", str(error))
-
-
-def _apt_install(package: str) -> subprocess.CompletedProcess[str]:
-    install = _run(["apt-get", "install", "-y", package])
-    if install.returncode != 0:  # stale package lists on a fresh machine
-        _run(["apt-get", "update"])
-        install = _run(["apt-get", "install", "-y", package])
-    return install
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    """Debian's chromium, installed when absent (skipped only when that fails), and a CJK font so the
-    screenshots show Chinese (the DOM assertions do not need it)."""
-    path = shutil.which("chromium")
-    if path is None:
-        install = _apt_install("chromium")
-        path = shutil.which("chromium")
-        if path is None:
-            pytest.skip(
-                "Debian's chromium is not installed and `apt-get install -y chromium` failed "
-                "(run the tests as root on Debian, or install it): "
-                f"{(install.stderr or install.stdout)[-400:]}"
-            )
-    fonts = _run(["fc-list", ":lang=zh", "family"])
-    no_cjk_font = fonts.returncode == 0 and not fonts.stdout.strip()
-    if no_cjk_font and _apt_install(CJK_FONT_PACKAGE).returncode != 0:
-        warnings.warn(
-            f"no CJK font and `apt-get install {CJK_FONT_PACKAGE}` failed: Chinese in the "
-            "screenshots shows as boxes (the DOM checks are unaffected)",
-            stacklevel=1,
-        )
-    return path
-
-
 @dataclass(frozen=True)
 class Load:
     dom: str
@@ -150,24 +101,15 @@ def _page_requests(net_log: Path) -> list[str]:
     ]
 
 
-def _load(chromium: str, page: Path, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    profile = work / f"profile-{len(list(work.glob('profile-*')))}"
-    command = [chromium, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
-               f"--user-data-dir={profile}", *OFFLINE_FLAGS, *extra, page.as_uri()]  # fmt: skip
-    result = _run(command, timeout=600)
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result
-
-
 def _dom(chromium: str, page: Path, work: Path) -> Load:
     net_log = work / f"net-{len(list(work.glob('net-*.json')))}.json"
-    result = _load(chromium, page, work, "--dump-dom", f"--log-net-log={net_log}")
+    result = load(chromium, page, work, "--dump-dom", f"--log-net-log={net_log}")
     return Load(result.stdout, _page_requests(net_log))
 
 
 def _screenshot(chromium: str, page: Path, work: Path, name: str, height: int = 2000) -> Path:
     target = work / name
-    _load(chromium, page, work, f"--screenshot={target}", f"--window-size=1400,{height}")
+    load(chromium, page, work, f"--screenshot={target}", f"--window-size=1400,{height}")
     assert target.exists(), f"chromium wrote no screenshot of {page}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(target, SCREENSHOTS / name)
@@ -349,7 +291,7 @@ def test_evidence_lists_the_first_keys_of_each_stream_with_the_total(rendered: R
     assert any(n > EVIDENCE_KEY_CAP for *_, n in groups), "a stream with more keys than the cap"
     assert html.count("<details") == len(_scores(rendered.warehouse, period, department))
     for _, system, stream, n in groups:
-        assert f"{n} records from {system} / {stream}" in html
+        assert f"{n} records from {code(raw_table(system, stream))}" in html
         if n > EVIDENCE_KEY_CAP:
             assert f"First {EVIDENCE_KEY_CAP} of {n} record keys" in html
             assert f"… and {n - EVIDENCE_KEY_CAP} more" in html
@@ -511,9 +453,12 @@ def test_quality_warnings_travel_with_the_departments_they_concern(rendered: Ren
             (site / "zh" / page_name(row["department_id"])).read_text(encoding="utf-8"),
         ):
             concerned = row["department_id"] in crm_departments
-            assert ("crm_volume_within_band" in html) == concerned, row["department_id"]
+            named = "CRM volume within band" in html or "CRM 系统数据量在正常范围内" in html
+            assert named == concerned, row["department_id"]
             assert ('data-quality-warnings="none"' in html) != concerned
-    assert "crm_volume_within_band" in (site / "index.html").read_text(encoding="utf-8")
+            assert "crm_volume_within_band" not in html, "HR reads a check by its name, never its id"
+    assert "CRM volume within band" in (site / "index.html").read_text(encoding="utf-8")
+    assert "CRM 系统数据量在正常范围内" in (site / "zh" / "index.html").read_text(encoding="utf-8")
 
     with duckdb.connect(str(warehouse)) as con:
         con.execute("drop table marts.quality_results")
@@ -532,9 +477,10 @@ def test_a_period_that_is_malformed_or_not_scored_is_refused(rendered: Rendered,
 
 def test_every_label_exists_in_both_languages():
     """A label missing in one language would stop the render; one only in one language is a leftover."""
-    assert set(LABELS["en"]) == set(LABELS["zh"])
-    untranslated = [key for key in LABELS["en"] if LABELS["zh"][key] == LABELS["en"][key]]
-    assert not untranslated
+    for labels in (LABELS, HR_LABELS):
+        assert set(labels["en"]) == set(labels["zh"])
+        untranslated = [key for key in labels["en"] if labels["zh"][key] == labels["en"][key]]
+        assert not untranslated
 
 
 def test_a_simulator_run_says_demo_data_on_every_page_and_every_sheet(rendered: Rendered):

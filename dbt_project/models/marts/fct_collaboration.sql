@@ -33,9 +33,9 @@ final as (
         requesting_department_id,
         coalesce(requesting_department_id = serving_department_id, false) as is_own_department,
         count(*) as requests_resolved,
-        sum(case when is_resolved_within_sla then 1 else 0 end) as resolved_within_sla,
+        count(case when is_resolved_within_sla then 1 end) as resolved_within_sla,
         count(satisfaction_rating) as ratings,
-        sum(satisfaction_rating) as rating_sum,
+        cast(sum(satisfaction_rating) as bigint) as rating_sum,
         avg(satisfaction_rating) as mean_satisfaction,
         avg(first_response_sla_elapsed_hours) as mean_first_response_hours
     from served_in_periods

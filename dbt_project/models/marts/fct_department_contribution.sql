@@ -34,9 +34,9 @@ indexed as (
         sum(case when tier = 'core' then weighted_contribution else 0 end) as core_subtotal,
         sum(case when tier = 'extension' then weighted_contribution else 0 end) as extension_subtotal,
         sum(case when is_observed then weight else 0 end) as weight_coverage_pct,
-        sum(case when is_observed then 1 else 0 end) as metrics_observed,
+        count(case when is_observed then 1 end) as metrics_observed,
         count(*) as metrics_in_scheme,
-        sum(record_count) as record_count
+        cast(sum(record_count) as bigint) as record_count
     from scores
     group by 1, 2, 3, 4, 5
 ),

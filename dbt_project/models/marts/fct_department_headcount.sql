@@ -14,14 +14,16 @@ counted as (
         department_id,
         month_start_date,
         month_end_date,
-        sum(case when is_employed_at_month_end then 1 else 0 end) as headcount_at_month_end,
-        sum(case when hire_date between month_start_date and month_end_date then 1 else 0 end) as hires,
-        sum(case when termination_date between month_start_date and month_end_date then 1 else 0 end)
+        -- count(), not sum(): a count stays an integer (a sum of integers is a 128-bit one in DuckDB,
+        -- which Parquet and BI drivers turn into a double)
+        count(case when is_employed_at_month_end then 1 end) as headcount_at_month_end,
+        count(case when hire_date between month_start_date and month_end_date then 1 end) as hires,
+        count(case when termination_date between month_start_date and month_end_date then 1 end)
             as terminations,
-        sum(case
+        count(case
             when termination_date between month_start_date and month_end_date
                 and termination_type = 'Voluntary'
-            then 1 else 0
+            then 1
         end) as voluntary_terminations
     from employee_months
     group by 1, 2, 3

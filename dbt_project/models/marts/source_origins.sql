@@ -18,7 +18,7 @@ by_origin as (
         min(started_at) as first_extracted_at,
         max(case when is_succeeded then finished_at end) as last_succeeded_at,
         count(*) as batches,
-        sum(rows_inserted) as versions_landed
+        cast(sum(rows_inserted) as bigint) as versions_landed
     from contributing
     group by source_system, origin
 )

@@ -26,7 +26,7 @@ rolled_up as (
         observations.metric_id,
         sum(observations.numerator) as numerator,
         sum(observations.denominator) as denominator,
-        sum(observations.record_count) as record_count,
+        cast(sum(observations.record_count) as bigint) as record_count,
         count(*) as months_observed
     from observations
     inner join period_months on period_months.month_start_date = observations.month_start_date

@@ -8,6 +8,7 @@ submissions come from customers at large.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -15,13 +16,16 @@ from . import mess
 from .clock import add_months, at, month_start
 from .gen_jira import IMPL_FOLLOWUP_LOOKBACK
 from .records import Record, Version, poisson, rng
+from .skill import scale_duration, shift_probability
 
 if TYPE_CHECKING:
     from .company import Company
     from .people import Employee
 
-DEAL_RATE = 0.05  # new deals per sales head per day
-DEAL_LIFE = 140  # up to 105 days to close, archived up to 30 days after
+DEAL_RATE = 0.3  # new deals per sales head per day
+DEAL_SIZE = (10.57, 0.4)  # log-normal (mu, sigma) of a deal's CNY amount before the quota lever: ~42k mean
+DEAL_CYCLE_DAYS = (10, 75)  # days from creation to close, before the owner's skill
+DEAL_LIFE = 140  # up to ~100 days to close (a weak seller's cycle is longer), archived up to 30 days after
 GOAL_LIFE = 15
 NPS_RATE = 0.004  # submissions per customer per day
 STAGES = (
@@ -33,7 +37,14 @@ STAGES = (
 )
 DEAL_PRODUCTS = ("License", "Subscription", "Services")
 SELLER_ROLES = ("sales_rep", "sales_sr")
-MONTHLY_QUOTA = {"sales_rep": 150_000, "sales_sr": 240_000}  # near the deal volume a seller closes
+# a seller's deal flow is proportional to their quota (a senior carries a bigger territory), so the quota
+# is near the volume a seller of the department's win rate and deal size closes
+MONTHLY_QUOTA = {"sales_rep": 150_000, "sales_sr": 240_000}
+# how much one unit of the owner's skill (see skill.py) moves their deals: log-odds of winning, log of
+# the amount, and the days to close
+WIN_PER_SKILL = 0.2
+AMOUNT_PER_SKILL = 0.05
+CYCLE_PER_SKILL = 0.08
 INVOICED_SHARE = 0.97  # closed-won deals that reach an ERP invoice
 ORPHAN_OWNER_BASE = 79_990_000
 
@@ -113,19 +124,21 @@ def deal_slice(co: Company, day: int) -> list[Record]:
         for _ in range(n):
             seq += 1
             did = _object_id(co, day, seq)
-            seller = co.pick(r, dept.dept_id, day, SELLER_ROLES) or co.manager(dept.dept_id)
+            seller = _seller(co, r, dept.dept_id, day) or co.manager(dept.dept_id)
+            skill = seller.skill_on(day)
             oid, orphan = owner_id(seller), None
             if mess.hits(co.seed, "crm.deals.owner", did, mess.ORPHAN_RATES["crm.deals.owner"]):
                 oid, orphan = ORPHAN_OWNER_BASE + 1 + did % mess.ORPHAN_CRM_OWNERS, "owner_without_employee"
             cust = r.choice(customers)
-            amount = round(r.lognormvariate(12.3, 0.7) * dept.profile.quota_attainment, -2)
+            size = r.lognormvariate(*DEAL_SIZE) * math.exp(AMOUNT_PER_SKILL * skill)
+            amount = round(size * dept.profile.quota_attainment, -2)
             currency = "CNY"
             if r.random() < mess.USD_DEAL_RATE:
                 amount, currency = round(amount / 7.1, -1), "USD"
-            won = r.random() < dept.profile.win_rate
+            won = r.random() < shift_probability(dept.profile.win_rate, skill, WIN_PER_SKILL)
             path = [*STAGES[1:], "closedwon"] if won else [*STAGES[1 : r.randint(1, 5)], "closedlost"]
             created = at(day, r.randint(9 * 3600, 20 * 3600))
-            duration = r.randint(15, 105) * 86400
+            duration = round(scale_duration(r.randint(*DEAL_CYCLE_DAYS), skill, CYCLE_PER_SKILL) * 86400)
             steps = sorted(r.randint(3600, duration) for _ in path)
             state = {
                 "dealname": f"{cust.name.split(' Co.')[0]} - {r.choice(DEAL_PRODUCTS)}",
@@ -173,6 +186,17 @@ def deal_slice(co: Company, day: int) -> list[Record]:
                 )
             )
     return out
+
+
+def _seller(co: Company, r, dept_id: str, day: int) -> Employee | None:
+    """The owner of a new deal: a seller of the department, drawn in proportion to their quota."""
+    largest = max(MONTHLY_QUOTA.values())
+    seller = None
+    for _ in range(24):
+        seller = co.pick(r, dept_id, day, SELLER_ROLES)
+        if seller is None or r.random() * largest < MONTHLY_QUOTA[seller.role_on(day)]:
+            return seller
+    return seller
 
 
 def _day(ts: int) -> int:

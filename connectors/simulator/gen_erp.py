@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING
 
 from . import mess
 from .clock import at, is_workday, local_day, month_key, ymd
+from .gen_crm import DEAL_RATE
 from .gen_erp_reference import GL_DENSITY, ORPHAN_COST_CENTER, fx_rate
 from .records import Record, Version, poisson, rng
+from .skill import scale_duration, shift_probability
 
 if TYPE_CHECKING:
     from .company import Company
+    from .people import Employee
 
 PURCHASE_INVOICE_RATE = 0.018  # per head per day
 SALES_INVOICE_LIFE = 61
@@ -38,6 +41,10 @@ EXPENSE_ACCOUNTS = (
     ("6711", "Other"),
 )
 FINANCE_ROLES = ("adm_finance", "fin_acct", "fin_sr")
+# how much one unit of the poster's skill (see skill.py) moves their own work: the log-odds of an
+# expense line they post being reversed later, and the time they take to post a purchase invoice
+REVERSAL_PER_SKILL = -0.4
+PROCESSING_PER_SKILL = 0.08
 CORRECTION_REASONS = ("Wrong cost center", "Duplicate posting", "Wrong amount", "Wrong GL account")
 
 
@@ -105,9 +112,14 @@ def _gl(
 
 
 def _poster(co: Company, r, day: int) -> str | None:
-    fam = "finance" if r.random() < 0.6 else "admin"
-    emp = co.pick(r, co.family_depts(fam)[0].dept_id, day, FINANCE_ROLES)
+    emp = _clerk(co, r, day)
     return emp.email if emp else None
+
+
+def _clerk(co: Company, r, day: int) -> Employee | None:
+    """A finance employee (finance department, or an admin finance officer) at work on ``day``."""
+    fam = "finance" if r.random() < 0.6 else "admin"
+    return co.pick(r, co.family_depts(fam)[0].dept_id, day, FINANCE_ROLES)
 
 
 def _posters(co: Company, day: int) -> tuple[list[str], list[str]]:
@@ -149,7 +161,9 @@ def gl_base_slice(co: Company, day: int) -> list[Record]:
         usd = r.random() < mess.USD_EXPENSE_RATE
         amount = r.lognormvariate(7.0, 1.0) / (fx_rate(day) if usd else 1)
         truth = {"dept_id": None if orphan else dept.dept_id}
-        if r.random() < mess.GL_REVERSAL_RATE:
+        poster = r.choice(fin) if r.random() < 0.6 else r.choice(adm)
+        skill = co.emp_by_email[poster].skill_on(day)
+        if r.random() < shift_probability(mess.GL_REVERSAL_RATE, skill, REVERSAL_PER_SKILL):
             truth["reversal_day"] = day + r.randint(1, REVERSAL_LOOKBACK)
         out.append(
             _gl(
@@ -161,7 +175,7 @@ def gl_base_slice(co: Company, day: int) -> list[Record]:
                 cc,
                 amount,
                 "USD" if usd else "CNY",
-                r.choice(fin) if r.random() < 0.6 else r.choice(adm),
+                poster,
                 doc=f"EXP{day % 100000:05d}{seq:05d}",
                 truth=truth,
                 orphan=orphan,
@@ -347,7 +361,8 @@ def sales_invoice_slice(co: Company, day: int) -> list[Record]:
     for c in range(day - DEAL_INVOICE_LOOKBACK, day + 1):
         sources += [source for invoice_day, source in co.slice("crm.deals_invoiced", c) if invoice_day == day]
     sales = co.family_depts("sales")
-    lam = sum(co.heads(d.dept_id, day) for d in sales) * 0.05 * 0.4 * mess.SALES_INVOICE_WITHOUT_DEAL_RATE
+    won_per_day = sum(co.heads(d.dept_id, day) for d in sales) * DEAL_RATE * 0.4
+    lam = won_per_day * mess.SALES_INVOICE_WITHOUT_DEAL_RATE
     for _ in range(poisson(r, lam)):
         cust = r.choice(co.customers)
         sources.append((cust.party_id, cust.dept_id, round(r.lognormvariate(11.0, 0.6), -2), "CNY", None))
@@ -425,8 +440,14 @@ def purchase_invoice_slice(co: Company, day: int) -> list[Record]:
         ):
             rec.deleted_at = ts + r.randint(2, 9) * 86400
         else:
-            delay = max(1, round(r.uniform(0.4, 1.4) * close_days))
-            proc = _poster(co, r, day + delay)
+            clerk = _clerk(co, r, day)
+            skill = clerk.skill_on(day) if clerk else 0.0
+            delay = max(
+                1, round(scale_duration(r.uniform(0.4, 1.4) * close_days, skill, PROCESSING_PER_SKILL))
+            )
+            if clerk is not None and not clerk.active_on(day + delay):
+                clerk = _clerk(co, r, day + delay)
+            proc = clerk.email if clerk else None
             posted = at(day + delay, r.randint(9 * 3600, 19 * 3600))
             versions.append(
                 Version(posted, {"PostedDateTime": posted, "ProcessedByEmail": proc, "Status": "Posted"})

@@ -1,9 +1,10 @@
 """HR events: time-off requests, training, job applications, quarterly 360 reviews and job history.
 
-Time off drives attendance (sick share is a department lever); required trainings are completed at the
-department's training lever; applications trail each job opening and one of them is the hire; 360
-reviews score each employee quarterly around the department's review lever; the job history (BambooHR's
-``jobInfo`` table) has a row at hire and one per role change, read off the people model.
+Time off drives attendance (sick share is a department lever); each required training is renewed
+yearly, in time at the department's training lever (moved by the person's skill), late otherwise;
+applications trail each job opening and one of them is the hire; 360 reviews score each employee
+quarterly around the department's review lever, moved by the person's skill; the job history
+(BambooHR's ``jobInfo`` table) has a row at hire and one per role change, read off the people model.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from . import mess
 from .clock import at, month_end, ymd
 from .org import GIVEN, ROLES, SURNAMES
 from .records import Record, Version, poisson, rng
+from .skill import shift_probability
 
 if TYPE_CHECKING:
     from .company import Company
@@ -25,6 +27,13 @@ TIME_OFF_LIFE = 31  # decisions within 3 days, cancellations before the start (<
 TIME_OFF_LEAD = (-2, 30)  # start relative to creation (sick leave is filed up to 2 days late)
 TIME_OFF_MAX_DAYS = 7
 TIME_OFF_TYPES = {"Vacation": "78", "Sick": "79", "Personal": "80"}
+
+# how much one unit of a person's skill (see skill.py) moves their 360 reviews (points of 1-5) and the
+# log-odds of completing a required training; the rest of a review is the cycle's own noise
+REVIEW_PER_SKILL = 0.2
+REVIEW_NOISE = 0.3
+TRAINING_PER_SKILL = 0.5
+REQUIRED_TRAINING_VALID_DAYS = 365  # a required training counts for a year (the trailing-12-month window)
 
 TRAINING_TYPES: list[dict[str, Any]] = [
     {
@@ -150,30 +159,42 @@ def training_records(co: Company, emp: Employee) -> list[dict[str, Any]]:
         return hit
     r = rng(co.seed, co.scale, "training", emp.emp_id)
     dept = co.dept_by_id[emp.dept_id]
-    out = []
-    n = 0
+    last_day = min(co.horizon, emp.termination_day if emp.termination_day is not None else co.horizon)
+    completions: list[tuple[int, dict[str, Any]]] = []
+    renewed_in_time = shift_probability(dept.profile.training, emp.skill, TRAINING_PER_SKILL)
+    for t in TRAINING_TYPES:
+        if not t["required"]:
+            continue
+        # the completion in force when the history starts (or the one at onboarding), then one renewal a
+        # year: in the month before it lapses, or after a lapse of a few weeks to months
+        if emp.hire_day > co.start - REQUIRED_TRAINING_VALID_DAYS:
+            day = emp.hire_day + r.randint(7, 45)
+        else:
+            day = co.start - r.randint(1, REQUIRED_TRAINING_VALID_DAYS)
+        while day <= last_day:
+            completions.append((day, t))
+            if r.random() < renewed_in_time:
+                day += REQUIRED_TRAINING_VALID_DAYS - r.randint(0, 30)
+            else:
+                day += REQUIRED_TRAINING_VALID_DAYS + r.randint(15, 120)
     for year in range(date.fromordinal(co.start).year, date.fromordinal(co.horizon).year + 1):
         lo = max(emp.hire_day + 7, date(year, 1, 1).toordinal(), co.start)
-        hi = min(
-            date(year, 12, 31).toordinal(),
-            co.horizon,
-            emp.termination_day if emp.termination_day is not None else co.horizon,
-        )
+        hi = min(date(year, 12, 31).toordinal(), last_day)
         if lo > hi:
             continue
         for t in TRAINING_TYPES:
-            times = (1 if r.random() < dept.profile.training else 0) if t["required"] else poisson(r, 0.3)
-            for _ in range(times):
-                n += 1
-                out.append(
-                    {
-                        "id": emp.emp_id * 100 + n,
-                        "employeeId": emp.emp_id,
-                        "day": r.randint(lo, hi),
-                        "type": t,
-                        "instructor": r.choice(INSTRUCTORS),
-                    }
-                )
+            if not t["required"]:
+                completions += [(r.randint(lo, hi), t) for _ in range(poisson(r, 0.3))]
+    out = [
+        {
+            "id": emp.emp_id * 100 + n,
+            "employeeId": emp.emp_id,
+            "day": day,
+            "type": t,
+            "instructor": r.choice(INSTRUCTORS),
+        }
+        for n, (day, t) in enumerate(completions, start=1)
+    ]
     out.sort(key=lambda x: x["id"])
     cache.put(emp.emp_id, out)
     return out
@@ -230,7 +251,7 @@ def review_rows(co: Company, emp: Employee, now: int) -> list[dict[str, Any]]:
             r = rng(co.seed, co.scale, "review", emp.emp_id, y, q)
             review_day = qend + r.randint(5, 20)
             if at(review_day, 12 * 3600) < now:
-                base = r.gauss(dept.profile.review, 0.45)
+                base = r.gauss(dept.profile.review + REVIEW_PER_SKILL * emp.skill_on(qend), REVIEW_NOISE)
                 for role, bias, count in (
                     ("self", 0.3, 1),
                     ("peer", 0.0, r.randint(2, 6)),

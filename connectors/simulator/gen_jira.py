@@ -14,15 +14,21 @@ from . import mess
 from .clock import at, local_day, ymd
 from .people import EMAIL_DOMAIN
 from .records import Record, Version, poisson, rng, unit
+from .skill import shift_probability
 
 if TYPE_CHECKING:
     from .company import Company
 
-RD_RATE = 0.11  # issues per R&D head per day
-IMPL_RATE = 0.009  # projects per implementation head per day
+RD_RATE = 0.2  # issues per R&D head per day (stories and bugs of a day or two each)
+IMPL_RATE = 0.035  # projects per implementation head per day (each consultant runs a few at once)
 SD_RATE = 0.03  # service-desk requests per head per day
 RD_LIFE, IMPL_LIFE, SD_LIFE, SEC_LIFE, CMP_LIFE = 60, 120, 20, 9, 20
 IMPL_FOLLOWUP_LOOKBACK = 135  # complaints and CSAT surveys come up to this many days after an IMPL starts
+# how much one unit of the assignee's skill (see skill.py) moves their own outcomes, in log-odds
+ON_TIME_PER_SKILL = 0.45  # an RD issue or IMPL project done by its due date
+REOPEN_PER_SKILL = -0.4  # an RD bug reopened
+COMPLAINT_PER_SKILL = -0.4  # a customer complaint after an IMPL project
+CSAT_PER_SKILL = 0.3  # points of the customer's 1-5 CSAT rating
 PROJECTS = {  # key: (name, type, id base)
     "RD": ("Research & Development", "software", 1_000_000),
     "IMPL": ("Implementation", "business", 2_000_000),
@@ -192,6 +198,7 @@ def rd_slice(co: Company, day: int) -> list[Record]:
                 r, dept.dept_id, day, ("rnd_qa", "rnd_eng", "rnd_sr") if bug else ("rnd_eng", "rnd_sr")
             )
             assignee = emp.emp_id if emp else mgr.emp_id
+            skill = emp.skill_on(day) if emp else 0.0
             orphan = None
             if mess.hits(co.seed, "jira.RD.assignee", number, mess.ORPHAN_RATES["jira.RD.assignee"]):
                 assignee, orphan = f"x{1 + number % mess.ORPHAN_JIRA_USERS}", "assignee_without_employee"
@@ -212,7 +219,7 @@ def rd_slice(co: Company, day: int) -> list[Record]:
             versions = [Version(created, state, reporter)]
             started = created + r.randint(1, 3 * 86400)
             versions.append(Version(started, {"status": "In Progress"}, assignee))
-            if r.random() < dept.profile.on_time:
+            if r.random() < shift_probability(dept.profile.on_time, skill, ON_TIME_PER_SKILL):
                 done_day = max(local_day(started), due - r.randint(0, max(0, (due - day) // 2)))
             else:
                 done_day = due + r.randint(1, 20)
@@ -225,7 +232,7 @@ def rd_slice(co: Company, day: int) -> list[Record]:
                     assignee,
                 )
             )
-            reopened = bug and r.random() < dept.profile.reopen
+            reopened = bug and r.random() < shift_probability(dept.profile.reopen, skill, REOPEN_PER_SKILL)
             if reopened:
                 again = done + r.randint(1, 5) * 86400
                 versions.append(
@@ -271,10 +278,12 @@ def impl_slice(co: Company, day: int) -> list[Record]:
             number += 1
             emp = co.pick(r, dept.dept_id, day, ("impl_con", "impl_sr"))
             assignee = emp.emp_id if emp else mgr.emp_id
+            skill = emp.skill_on(day) if emp else 0.0
             cust = r.choice(co.customers)
             created = at(day, r.randint(9 * 3600, 18 * 3600))
             due = day + r.randint(45, 100)
-            golive = due - r.randint(0, 10) if r.random() < dept.profile.on_time else due + r.randint(1, 25)
+            on_time = r.random() < shift_probability(dept.profile.on_time, skill, ON_TIME_PER_SKILL)
+            golive = due - r.randint(0, 10) if on_time else due + r.randint(1, 25)
             golive = min(golive, day + IMPL_LIFE - 2)
             state = {
                 "summary": f"{r.choice(PRODUCTS)} for {cust.name}",
@@ -311,13 +320,20 @@ def impl_slice(co: Company, day: int) -> list[Record]:
                 "golive_day": golive,
                 "customer_id": cust.party_id,
             }
-            if r.random() < 0.1 + 0.5 * (4.8 - dept.profile.csat) / 1.4:
+            complaint = shift_probability(_complaint_rate(dept.profile.csat), skill, COMPLAINT_PER_SKILL)
+            if r.random() < complaint:
                 truth["complaint_day"] = day + r.randint(20, IMPL_FOLLOWUP_LOOKBACK - 5)
             if r.random() < 0.7:
                 truth["csat_day"] = golive + r.randint(3, 12)
-                truth["csat_score"] = max(1, min(5, round(r.gauss(dept.profile.csat, 0.7))))
+                rating = r.gauss(dept.profile.csat + CSAT_PER_SKILL * skill, 0.7)
+                truth["csat_score"] = max(1, min(5, round(rating)))
             out.append(_issue("IMPL", number, versions, co, truth=truth))
     return out
+
+
+def _complaint_rate(csat: float) -> float:
+    """Share of a department's projects that draw a complaint: a few, more where customers are less happy."""
+    return 0.03 + 0.2 * (4.8 - csat) / 1.4
 
 
 def cmp_slice(co: Company, day: int) -> list[Record]:

@@ -7,16 +7,23 @@ security officers and end Done or Missed at its patrol lever.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from . import mess
 from .clock import at, ymd
 from .gen_jira import SD_TOPICS, SLA_GOALS_H, _issue, sd_count
 from .records import Version, rng, unit
+from .skill import shift_probability
 
 if TYPE_CHECKING:
     from .company import Company
     from .records import Record
+
+# how much one unit of the agent's or officer's skill (see skill.py) moves their own outcomes
+SPEED_PER_SKILL = 0.12  # log of the speed factor on response and resolution times
+RATING_PER_SKILL = 0.15  # points of the requester's 1-5 rating
+PATROL_PER_SKILL = 0.4  # log-odds of a patrol done
 
 
 def sd_slice(co: Company, day: int) -> list[Record]:
@@ -39,7 +46,7 @@ def sd_slice(co: Company, day: int) -> list[Record]:
         agent = co.pick(r, dept.dept_id, day, roles) or co.manager(dept.dept_id)
         itype = "Incident" if r.random() < 0.25 else "Service Request"
         frt_goal, ttr_goal = (h * 3600 for h in SLA_GOALS_H[itype])
-        speed = dept.profile.sla_speed
+        speed = dept.profile.sla_speed * math.exp(SPEED_PER_SKILL * agent.skill_on(day))
         created = at(day, r.randint(8 * 3600, 21 * 3600))
         frt = max(60, int(r.expovariate(1 / (frt_goal * 0.45 / speed))))
         ttr = min(14 * 86400, frt + 600 + int(r.expovariate(1 / (ttr_goal * 0.5 / speed))))
@@ -83,7 +90,8 @@ def sd_slice(co: Company, day: int) -> list[Record]:
         )
         rating = None
         if r.random() < 0.45:
-            rating = max(1, min(5, round(r.gauss(dept.profile.csat, 0.8))))
+            mean = dept.profile.csat + RATING_PER_SKILL * agent.skill_on(day)
+            rating = max(1, min(5, round(r.gauss(mean, 0.8))))
             versions.append(Version(done + r.randint(3600, 3 * 86400), {"satisfaction": rating}, reporter))
         out.append(
             _issue(
@@ -127,7 +135,9 @@ def sec_slice(co: Company, day: int) -> list[Record]:
             "duedate": ymd(due),
         }
         versions = [Version(created, state, mgr.emp_id)]
-        done = r.random() < admin.profile.patrol_done
+        done = r.random() < shift_probability(
+            admin.profile.patrol_done, officer.skill_on(day), PATROL_PER_SKILL
+        )
         if done:
             ts = at(due, r.randint(20 * 3600, 23 * 3600))
             versions.append(

@@ -65,7 +65,8 @@ LOCATIONS = ("Beijing", "Shanghai", "Shenzhen", "Chengdu")
 
 @dataclass(frozen=True)
 class Role:
-    """A job role; ``weight`` is its share of a family's non-manager staff."""
+    """A job role; ``weight`` is its share of a family's non-manager staff, ``experience`` the skill its
+    holders add by seniority (see skill.py)."""
 
     role_id: str
     family: str
@@ -76,13 +77,28 @@ class Role:
     pay_hi: int
     weight: float
     promotes_to: str | None = None
+    experience: float = 0.0
 
+
+# the skill a senior title's holders add (see skill.py): a senior does the same work better, which is
+# what lets the senior role templates ask for more than the junior ones
+SENIORITY = 0.5
 
 ROLES: dict[str, Role] = {
     r.role_id: r
     for r in [
         Role("rnd_mgr", "rnd", "R&D Manager", "研发经理", True, 32000, 45000, 0),
-        Role("rnd_sr", "rnd", "Senior R&D Engineer", "高级研发工程师", False, 24000, 34000, 0.30),
+        Role(
+            "rnd_sr",
+            "rnd",
+            "Senior R&D Engineer",
+            "高级研发工程师",
+            False,
+            24000,
+            34000,
+            0.30,
+            experience=SENIORITY,
+        ),
         Role("rnd_eng", "rnd", "R&D Engineer", "研发工程师", False, 14000, 24000, 0.55, "rnd_sr"),
         Role("rnd_qa", "rnd", "QA Engineer", "测试工程师", False, 12000, 20000, 0.15),
         Role("impl_mgr", "implementation", "Implementation Manager", "实施经理", True, 28000, 38000, 0),
@@ -95,6 +111,7 @@ ROLES: dict[str, Role] = {
             18000,
             26000,
             0.30,
+            experience=SENIORITY,
         ),
         Role(
             "impl_con",
@@ -108,14 +125,34 @@ ROLES: dict[str, Role] = {
             "impl_sr",
         ),
         Role("sales_mgr", "sales", "Sales Manager", "销售经理", True, 30000, 42000, 0),
-        Role("sales_sr", "sales", "Senior Sales Representative", "高级销售代表", False, 16000, 26000, 0.30),
+        Role(
+            "sales_sr",
+            "sales",
+            "Senior Sales Representative",
+            "高级销售代表",
+            False,
+            16000,
+            26000,
+            0.30,
+            experience=SENIORITY,
+        ),
         Role("sales_rep", "sales", "Sales Representative", "销售代表", False, 9000, 16000, 0.70, "sales_sr"),
         Role("hr_mgr", "hr", "HR Manager", "人力资源经理", True, 25000, 35000, 0),
         Role("hr_spec", "hr", "HR Specialist", "人事专员", False, 9000, 15000, 0.60, "hr_recruiter"),
         Role("hr_recruiter", "hr", "Recruiter", "招聘专员", False, 10000, 16000, 0.40),
         Role("fin_mgr", "finance", "Finance Manager", "财务经理", True, 27000, 38000, 0),
         Role("fin_acct", "finance", "Accountant", "会计", False, 10000, 16000, 0.60, "fin_sr"),
-        Role("fin_sr", "finance", "Senior Accountant", "高级会计", False, 15000, 22000, 0.40),
+        Role(
+            "fin_sr",
+            "finance",
+            "Senior Accountant",
+            "高级会计",
+            False,
+            15000,
+            22000,
+            0.40,
+            experience=SENIORITY,
+        ),
         Role("adm_mgr", "admin", "Administration Manager", "行政后勤经理", True, 22000, 30000, 0),
         Role("adm_officer", "admin", "Admin Officer", "行政干事", False, 7000, 11000, 0.35, "adm_general"),
         Role("adm_finance", "admin", "Finance Officer", "财务人员", False, 9000, 14000, 0.20),
@@ -148,20 +185,23 @@ class Profile:
     quota_attainment: float  # mean deal volume relative to quota (sales)
 
 
+# Each lever's range across departments: wide enough that the department ranking is clear on pooled
+# records, narrow beside the spread between people of one department (see skill.py), as in a company
+# whose departments differ by degrees rather than by kind.
 _LEVERS = {
-    "on_time": (0.58, 0.93),
+    "on_time": (0.78, 0.88),
     "attrition": (0.06, 0.20),
-    "sick_share": (0.22, 0.45),
-    "sla_speed": (0.7, 1.6),
-    "win_rate": (0.25, 0.55),
-    "csat": (3.4, 4.6),
-    "training": (0.70, 0.98),
-    "review": (3.2, 4.3),
-    "reopen": (0.04, 0.20),
+    "sick_share": (0.28, 0.40),
+    "sla_speed": (1.0, 1.15),
+    "win_rate": (0.38, 0.42),
+    "csat": (4.0, 4.25),
+    "training": (0.85, 0.95),
+    "review": (3.8, 4.05),
+    "reopen": (0.06, 0.10),
     "time_to_fill": (0.7, 1.5),
-    "patrol_done": (0.85, 0.99),
-    "close_days": (3.0, 7.0),
-    "quota_attainment": (0.7, 1.2),
+    "patrol_done": (0.94, 0.97),
+    "close_days": (4.5, 5.5),
+    "quota_attainment": (0.96, 1.04),
 }
 
 

@@ -18,6 +18,7 @@ from . import mess
 from .clock import at, ymd
 from .org import GIVEN, LOCATIONS, ROLES, SURNAMES, Department, roles_of
 from .records import Record, Version
+from .skill import draw_skill
 
 EMAIL_DOMAIN = "acme.example.com"
 VOLUNTARY_SHARE = 0.7
@@ -46,6 +47,7 @@ class Employee:
     supervisor_id: int | None
     job_id: int | None
     is_manager: bool
+    skill: float = 0.0  # how well they do their own work, a z-score (see skill.py)
     record: Record = field(repr=False, default=None)  # type: ignore[assignment]
 
     @property
@@ -62,6 +64,10 @@ class Employee:
             if eff <= day:
                 role = rid
         return role
+
+    def skill_on(self, day: int) -> float:
+        """Their skill plus the experience of the role they hold on ``day`` (see skill.py)."""
+        return self.skill + ROLES[self.role_on(day)].experience
 
     def pay_on(self, day: int) -> int:
         amount = self.pay[0][1]
@@ -186,6 +192,7 @@ def build_people(
             None,
             p.job.job_id if p.job else None,
             role.is_manager,
+            draw_skill(seed, emp_id),
         )
         if role.is_manager:
             managers[p.dept.dept_id] = emp_id

@@ -46,6 +46,8 @@ DBT_VARS: dict = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(
 REPORTING_CURRENCY: str = DBT_VARS["reporting_currency"]
 # index points between a department index and the roll-up of its people (HR tier, dbt var)
 EMPLOYEE_ROLLUP_TOLERANCE: float = float(DBT_VARS["employee_rollup_tolerance_points"])
+# how unlikely by chance a grade share beyond tolerance must be to flag its group (HR tier, dbt var)
+CALIBRATION_SIGNIFICANCE: float = float(DBT_VARS["calibration_significance"])
 
 # Stated tolerances (README, section for data stewards).
 COST_CENTER_RESOLUTION_MIN = 0.98  # share of a month's GL lines whose cost center maps to a department
@@ -520,21 +522,28 @@ def _employee_checks() -> list[QualityCheck]:
             sql=f"""
                 select department_id || ' ' || role_id || ' ' || period_id || ': '
                         || string_agg(grade || ' ' || round(100 * share) || '% vs '
-                            || round(100 * target_share) || '%', ', ' order by grade) as location,
-                    max(case when is_off_target then 1 else 0 end) as value,
+                            || round(100 * target_share) || '%'
+                            || case when is_off_target then ' (p '
+                                || coalesce(cast(round(p_value, 4) as varchar), 'n/a') || ')' else '' end,
+                            ', ' order by grade) as location,
+                    max(case when is_flagged_for_review then 1 else 0 end) as value,
                     max(group_size) as records
                 from {HR}.grade_calibration
-                where period_type = 'quarter'
+                where period_type = 'quarter' and is_period_complete
                 group by department_id, role_id, period_id""",
             min_value=0,
             max_value=0,
-            expected="each department and role's quarterly grade shares within the tolerance of seed "
-            "grade_distribution_targets (groups of at least var calibration_min_group_size people)",
+            expected="in each complete quarter, each department and role's grade shares within the tolerance "
+            "of seed grade_distribution_targets, or off by no more than chance explains in a group of that "
+            f"size (p-value at the tolerance's edge of at least {CALIBRATION_SIGNIFICANCE:g}, dbt var "
+            "calibration_significance; groups of at least var calibration_min_group_size people)",
             meaning="A group's grades bunch up (everyone excellent, or everyone failing) beyond what HR "
-            "expects: lenient or harsh reviews, a target set too easy or too hard, or a real outlier team.",
+            "expects and beyond a small group's luck: lenient or harsh reviews, a target set too easy or too "
+            "hard, or a real outlier team.",
             fix="HR reviews the flagged group in hr.grade_calibration and the people's evidence "
-            "(hr.employee_metric_evidence); grades are never changed automatically: adjust targets in a "
-            "new role_scoring_scheme version if they were wrong.",
+            "(hr.employee_metric_evidence); grades are never changed automatically: if the targets were "
+            'wrong, add a role_scoring_scheme version with an effective date (README, "Recalibrating the '
+            'role templates").',
         ),
     ]
 

@@ -247,13 +247,52 @@ def test_reconciliation_reports_every_department_period_with_the_reasons_of_a_ga
         assert f"{len(outside)} of {len(rows)}" in observed
 
 
+def test_the_demo_company_grades_spread_as_the_targets_expect(built):
+    """The simulated company is graded the way seed grade_distribution_targets expects, within its
+    tolerance, for departments and people alike (complete quarters), and calibration flags no group."""
+    shares = query(
+        built.path,
+        """
+        with complete as (
+            select period_id from intermediate.int_period_months group by 1 having count(*) = 3
+        ),
+        graded as (
+            select 'departments' as level, grade from marts.fct_department_contribution
+            where period_type = 'quarter' and period_id in (select period_id from complete)
+            union all
+            select 'people', grade from hr.fct_employee_scorecard
+            where period_type = 'quarter' and period_id in (select period_id from complete)
+        ),
+        levels as (select level, count(*) as graded from graded group by 1)
+        select levels.level, targets.grade, targets.target_share, targets.tolerance,
+            1.0 * count(graded.grade) / any_value(levels.graded) as share
+        from levels
+        cross join marts.grade_distribution_targets as targets
+        left join graded on graded.level = levels.level and graded.grade = targets.grade
+        group by all
+        order by 1, 2""",
+    )
+    assert {level for level, *_ in shares} == {"departments", "people"}
+    outside = [row for row in shares if abs(row[4] - row[2]) > row[3]]
+    assert not outside, outside
+    flagged = query(
+        built.path,
+        "select count(*) from hr.grade_calibration where period_type = 'quarter' and is_flagged_for_review",
+    )
+    assert flagged == [(0,)]
+    [evaluation] = [
+        e for e in built.result.get_asset_check_evaluations() if e.check_name == "employee_grades_calibrated"
+    ]
+    assert evaluation.passed
+
+
 def test_calibration_flags_a_planted_skew_for_review_and_changes_no_grade(built, tmp_path):
     warehouse = copy_warehouse(built.path, tmp_path / "w.duckdb")
     calm = query(
         warehouse,
         """
         select department_id, role_id, period_id, group_size from hr.grade_calibration
-        where period_type = 'quarter' and group_size >= 5
+        where period_type = 'quarter' and is_period_complete and group_size >= 5
         group by all having not bool_or(is_flagged_for_review)
         order by group_size desc limit 1""",
     )

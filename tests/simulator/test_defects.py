@@ -362,7 +362,7 @@ def _sample(c: Clients) -> list[tuple[str, bytes]]:
         ("hr", c.hr("/employees/1008", params={"fields": EMPLOYEE_FIELDS}).content),
         ("hr", c.hr("/employees/1354").content),
         ("hr", c.hr("/training/record/employee/1008").content),
-        ("hr", c.hr("/training/record/employee/1003").content),
+        ("hr", c.hr("/training/record/employee/1001").content),  # a completion in the defect month
         ("erp", c.erp("/CostCenters").content),
         (
             "erp",

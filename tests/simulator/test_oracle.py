@@ -20,6 +20,7 @@ from sim_clients import Clients
 
 from connectors.simulator import Company, start_simulator
 from connectors.simulator.clock import is_workday, local_day, now_for
+from connectors.simulator.gen_hr import TIME_OFF_LEAD, TIME_OFF_MAX_DAYS
 from connectors.simulator.oracle import (
     COMPANY_WIDE,
     EMPLOYEE_ONLY,
@@ -167,7 +168,10 @@ def test_attendance_of_one_department_month_recounted_from_the_time_off_truth(ob
         (e.emp_id, d) for e in staff for d in range(first, last + 1) if is_workday(d) and e.active_on(d)
     }
     absent = set()
-    for rec in company.records("hr.time_off", first - 40, last):
+    # requests filed up to a month ahead, sick leave up to two days late (gen_hr.TIME_OFF_LEAD)
+    for rec in company.records(
+        "hr.time_off", first - TIME_OFF_LEAD[1] - TIME_OFF_MAX_DAYS, last - TIME_OFF_LEAD[0]
+    ):
         t = rec.truth
         if rec.malformed or t["dept_id"] != dept or t["type"] == "Vacation":
             continue

@@ -140,16 +140,17 @@ def test_the_scheme_in_force_is_the_latest_effective_from_per_role(tmp_path):
         (tmp_path / name).write_text((SEEDS / name).read_text(encoding="utf-8"), encoding="utf-8")
     lines = (SEEDS / "role_scoring_scheme.csv").read_text(encoding="utf-8").splitlines()
     draft = [
-        line.replace("2026.1,2025-01-01,", "2026.9-draft,2026-09-01,")
+        line.replace("2026.2,2025-10-01,", "2026.9-draft,2026-09-01,")
         for line in lines[1:]
-        if ",win_rate," not in line and ",sales_representative," in line
+        if ",win_rate," not in line and ",sales_representative," in line and line.startswith("2026.2,")
     ]
     (tmp_path / "role_scoring_scheme.csv").write_text("\n".join([*lines, *draft]) + "\n", encoding="utf-8")
     seeds = Seeds.load(tmp_path)
     version, rows = seeds.template("sales_representative", date(2026, 9, 1)) or ("", [])
     assert version == "2026.9-draft" and "win_rate" not in {t.metric_id for t in rows}
-    assert seeds.template("sales_representative", date(2026, 8, 1))[0] == "2026.1"
-    assert seeds.template("rnd_engineer", date(2026, 10, 1))[0] == "2026.1"
+    assert seeds.template("sales_representative", date(2026, 8, 1))[0] == "2026.2"
+    assert seeds.template("rnd_engineer", date(2026, 10, 1))[0] == "2026.2"
+    assert seeds.template("rnd_engineer", date(2025, 9, 1))[0] == "2026.1"
     assert [seeds.grade(x) for x in (0, 59.999, 60, 79.9, 80, 90, 100)] == ["D", "D", "C", "B", "A", "S", "S"]
     assert seeds.grade(59.99999999999999) == "C" and seeds.near_band_edge(59.99999999999999)
     assert seeds.grade(59.9999999) == "D" and seeds.near_band_edge(59.9999999)
@@ -346,7 +347,7 @@ def test_scores_follow_the_rules(scores, role_months, emp_obs):
         assert (s.employee_id, s.month, s.role_id) == (emp, month, role)
         assert role_months[(emp, month)].role_id == role != "department_manager"
         version, rows = seeds.template(role, date.fromisoformat(f"{month}-01"))
-        assert s.scheme_version == version == "2026.1"
+        assert s.scheme_version == version == "2026.2"  # the recalibrated templates, from 2025-10-01
         assert set(s.metrics) | set(s.unobserved) == {t.metric_id for t in rows}
         assert not set(s.metrics) & set(s.unobserved)
         assert any(m.tier == "extension" for m in s.metrics.values())

@@ -19,8 +19,6 @@ PEAK_RSS_MAX_MIB = 1024.0
 PEAK_GROWTH_MAX = 1.5
 INCREMENTAL_MAX = 0.10
 DEFINITIONS_LOAD_MAX_S = 5.0
-# DuckDB's default largest JSON document; a saved body can be larger (the 360 report at l: 25 MB).
-DUCKDB_MAX_OBJECT_BYTES = 16 << 20
 # What the peak figures measure; a report measured otherwise is not compared with (l against s).
 MEMORY_MEASURED = "product tree: a child process per stage and its dbt subprocesses"
 

@@ -19,7 +19,8 @@ import pytest
 
 from connectors.simulator import Company
 from connectors.simulator.oracle import expected_observations
-from dagster_project.project import DBT_EXECUTABLE, DBT_PROJECT_DIR, copy_dbt_project
+from dagster_project.paths import DBT_PROJECT_DIR, copy_dbt_project
+from dagster_project.project import DBT_EXECUTABLE
 from tests.conftest import AS_OF, SEED, copy_warehouse, query
 
 TOLERANCE = 1e-6

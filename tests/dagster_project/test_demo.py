@@ -18,8 +18,7 @@ import pytest
 from connectors.embedded import SimulatorProcess
 from dagster_project.changes import since_last_snapshot
 from dagster_project.demo_progress import STAGES
-from dagster_project.paths import DBT_PROJECT_DIR, REPO_ROOT
-from dagster_project.project import copy_dbt_project
+from dagster_project.paths import DBT_PROJECT_DIR, REPO_ROOT, copy_dbt_project
 from dagster_project.quality.counts import count_checks
 from tests.conftest import copy_warehouse, extract_all
 from tests.deployment_helpers import environment_with, run_command

@@ -17,7 +17,7 @@ import pytest
 
 from connectors.simulator import Company
 from connectors.simulator.oracle_employees import EmployeeExpectations, expected_employees
-from dagster_project.project import DBT_PROJECT_DIR, copy_dbt_project
+from dagster_project.paths import DBT_PROJECT_DIR, copy_dbt_project
 from tests.conftest import AS_OF, SEED, copy_warehouse, query
 from tests.dagster_project.test_contribution import _dbt
 

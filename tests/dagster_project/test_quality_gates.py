@@ -20,15 +20,15 @@ from connectors.embedded import SimulatorProcess
 from dagster_project.assets.publication import published_dir
 from dagster_project.definitions import build_definitions
 from dagster_project.jobs import pipeline_job
-from dagster_project.planted_defects import (
+from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS, quality_dir
+from dagster_project.resources import Warehouse
+from dagster_project.sensors import NOT_PUBLISHED_LOG, record_why_not_published
+from devtools.planted_defects import (
     ALL_KINDS,
     CAUGHT_BY,
     SCHEME_DEFECT,
     dbt_project_with_scheme_defect,
 )
-from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS, quality_dir
-from dagster_project.resources import Warehouse
-from dagster_project.sensors import NOT_PUBLISHED_LOG, record_why_not_published
 from tests.conftest import AS_OF, SEED, extract_all, query
 
 GX_CHECKS = {check.name for check in CHECKS}

@@ -487,3 +487,19 @@ def test_a_simulator_run_says_demo_data_on_every_page_and_every_sheet(rendered: 
     """The session's warehouse was extracted from the bundled simulator: every page (both languages,
     ranking and departments, month and quarter) opens with the banner, every sheet's first row too."""
     assert_every_page_and_sheet_says_demo_data(site.parent for site in rendered.sites.values())
+
+
+def test_a_snapshot_without_grade_bands_shows_the_scale_of_the_seed(monkeypatch, tmp_path):
+    """The bands come from dbt's seed, not a copy in Python: an edited seed is what the pages show."""
+    from dagster_project.publish import scorecard_data
+
+    seed = tmp_path / "grade_bands.csv"
+    seed.write_text("grade,min_index,label_en,label_zh\nB,50,Fine,良好\nA,75,Good,优秀\nD,0,Weak,不合格\n")
+    monkeypatch.setattr(scorecard_data, "GRADE_BANDS_SEED", seed)
+    with duckdb.connect() as older_snapshot:
+        bands = scorecard_data.load_grade_bands(older_snapshot)
+    assert [(b.grade, b.min_index, b.label_en, b.label_zh) for b in bands] == [
+        ("A", 75.0, "Good", "优秀"),
+        ("B", 50.0, "Fine", "良好"),
+        ("D", 0.0, "Weak", "不合格"),
+    ]

@@ -22,7 +22,7 @@ from tests.stub_server import StubServer
 
 SEED = 7
 AS_OF = date(2026, 10, 31)
-BUILTIN_SOURCES = ("hr", "erp", "ticketing", "crm")
+BUILTIN_SOURCES = tuple(SOURCES)  # the registry before any test registers a source of its own
 # Retries as the product does them, with backoff shrunk so faults cost milliseconds in tests; the
 # simulator's Retry-After (1 s) is waited for real, as the product must.
 FAST_RETRY = RetryPolicy(max_attempts=10, backoff_base_s=0.01, backoff_max_s=0.05, retry_after_max_s=5)

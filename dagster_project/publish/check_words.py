@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
+from dagster_project.company import EMPLOYEE_ROLLUP_TOLERANCE, REPORTING_CURRENCY
 from dagster_project.publish.i18n import code
 from dagster_project.quality import checks as gx
 
@@ -129,7 +130,7 @@ GX_ZH: dict[str, tuple[str, str, str]] = {
         "CRM 收入与 ERP 开票一致",
         "ERP 开票金额与 CRM 记录的成交金额不同：收入达成率与财务收入不一致。",
         f"按成交月份，同一批商机的 ERP 开票金额与 CRM 赢单金额相差不超过 ±{_pct(gx.REVENUE_TOLERANCE)}"
-        f"（{gx.REPORTING_CURRENCY}）"),
+        f"（{REPORTING_CURRENCY}）"),
     "headcount_matches_payroll": (
         "在职人数与工资发放一致",
         "HR 与工资发放对部门在职人员的认定不一致：基于人数的比率（离职率、人均支持量）分母有误。",
@@ -142,7 +143,7 @@ GX_ZH: dict[str, tuple[str, str, str]] = {
     "money_in_the_reporting_currency": (
         "金额已换算为报告币种",
         "某笔金额在其日期没有汇率（或被重复换算）：收入与预算指标会混用币种。",
-        f"每笔金额均按其日期的 ERP 汇率换算为 {gx.REPORTING_CURRENCY}"),
+        f"每笔金额均按其日期的 ERP 汇率换算为 {REPORTING_CURRENCY}"),
     "units_as_declared": (
         "数值单位与声明一致",
         "数值远超该单位的合理范围：通常是把分钟当作声明的小时发送，使培训时长和响应时间放大六十倍。",
@@ -166,7 +167,7 @@ GX_ZH: dict[str, tuple[str, str, str]] = {
         "员工汇总与部门指数一致",
         "部门指数与其员工汇总反映的情况不同：有人未计入汇总（新员工、空缺、经理），部门依赖无人承担的指标，"
         "或少数远超目标的员工抬高了部门汇总值，却没有抬高封顶后个人得分的平均值。位置说明属于哪种情况。",
-        f"每个部门指数与其已评分员工按任职月数加权的平均指数相差不超过 {gx.EMPLOYEE_ROLLUP_TOLERANCE:g} 分"),
+        f"每个部门指数与其已评分员工按任职月数加权的平均指数相差不超过 {EMPLOYEE_ROLLUP_TOLERANCE:g} 分"),
     "employee_grades_calibrated": (
         "员工等级分布经过校准",
         "某组的等级过于集中（人人优秀或人人不合格），超出 HR 的预期：评价过宽或过严、目标过易或过难，"

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-
 from connectors.landing.tables import raw_table_name
 from connectors.sources import SOURCES
-from dagster_project.paths import DBT_PROJECT_DIR
+from dagster_project.company import CALIBRATION_SIGNIFICANCE, EMPLOYEE_ROLLUP_TOLERANCE, REPORTING_CURRENCY
 
 
 class Severity(StrEnum):
@@ -41,13 +39,6 @@ class QualityCheck:
     meaning: str  # what a failure means
     fix: str  # how a data steward fixes its cause
 
-
-DBT_VARS: dict = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
-REPORTING_CURRENCY: str = DBT_VARS["reporting_currency"]
-# index points between a department index and the roll-up of its people (HR tier, dbt var)
-EMPLOYEE_ROLLUP_TOLERANCE: float = float(DBT_VARS["employee_rollup_tolerance_points"])
-# how unlikely by chance a grade share beyond tolerance must be to flag its group (HR tier, dbt var)
-CALIBRATION_SIGNIFICANCE: float = float(DBT_VARS["calibration_significance"])
 
 # Stated tolerances (README, section for data stewards).
 COST_CENTER_RESOLUTION_MIN = 0.98  # share of a month's GL lines whose cost center maps to a department

@@ -3,8 +3,8 @@
     departments and people alike: the metric values of a period (metric_values_per_period, from the
     records listed by metric_evidence_shape), each scored against its scheme line's target and floor
     (score_against_target), with the weights of the observed lines rebased to 100 % (rebased_weights),
-    all put together by scored_scheme_lines. The unit tests in models/marts/_marts__models.yml and
-    models/hr/_hr__models.yml hold the formulas.
+    all put together by scored_scheme_lines. The unit tests (unit_tests: in the YAML of the models
+    marts, hr, intermediate/metrics and intermediate/people) hold the formulas on fixed inputs.
 -#}
 
 {#-
@@ -37,14 +37,14 @@
 
 {#-
     The two kinds of unit scored, each described once: its key columns; the months of each period it is
-    scored over (`periods`, joined to its facts on `join_keys`, the period's last month flagged in
-    `is_last_month`, where a period_end metric reads); the column its scheme is chosen by; and what its
+    scored over (`periods`, the model listing them, joined to its facts on `join_keys`, the period's last
+    month flagged in `is_last_month`, where a period_end metric reads); the column its scheme is chosen by; and what its
     weights are rebased within (a department has two scorecards, contribution and support).
 -#}
 {% macro department_unit() -%}
     {{ return({
         'keys': ['department_id'],
-        'periods': ref('int_period_months'),
+        'periods': 'int_period_months',
         'join_keys': ['month_start_date'],
         'is_last_month': 'is_last_covered_month',
         'scheme_key': 'department_family',
@@ -56,7 +56,7 @@
 {% macro employee_unit() -%}
     {{ return({
         'keys': ['employee_id', 'role_id'],
-        'periods': ref('int_employee_role_periods'),
+        'periods': 'int_employee_role_periods',
         'join_keys': ['employee_id', 'role_id', 'month_start_date'],
         'is_last_month': 'is_last_month_in_role',
         'scheme_key': 'role_id',
@@ -127,7 +127,7 @@ from (
 {% macro counted_in_periods(parts, unit) -%}
     select periods.period_id, periods.period_type, parts.*
     from {{ parts }} as parts
-    inner join {{ unit.periods }} as periods
+    inner join {{ ref(unit.periods) }} as periods
         on {% for key in unit.join_keys %}periods.{{ key }} = parts.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
     inner join {{ ref('metric_catalog') }} as catalog on catalog.metric_id = parts.metric_id
     where catalog.rollup = 'ratio_of_sums' or periods.{{ unit.is_last_month }}

@@ -44,6 +44,7 @@ from dagster_project.planted_defects import (
 from dagster_project.publish.ranking import latest_month, latest_ranking
 from dagster_project.quality.checks import quality_dir
 from dagster_project.quality.counts import count_checks
+from dagster_project.quality.record import QUALITY_RESULTS
 from dagster_project.resources import Warehouse
 
 DBT_STEPS = ("conformed_sources", "warehouse_models")
@@ -106,14 +107,14 @@ def checks_summary(path: str | Path, result: dg.ExecuteInProcessResult) -> str:
     with connect(path, read_only=True) as connection:
         count = count_checks(connection, result.run_id)
         failed = connection.execute(
-            "select severity, asset, check_name, observed from marts.quality_results "
+            f"select severity, asset, check_name, observed from {QUALITY_RESULTS} "
             "where run_id = ? and not passed order by severity, asset, check_name",
             [result.run_id],
         ).fetchall()
     if count is None:
         return "Quality: no check was recorded in this run."
     lines = [
-        f"Quality: {count.describe()}, in marts.quality_results (run {result.run_id[:8]}); Data Docs: "
+        f"Quality: {count.describe()}, in {QUALITY_RESULTS} (run {result.run_id[:8]}); Data Docs: "
         f"{quality_dir(path)}/index.html",
     ]
     in_dagster = result.get_asset_check_evaluations()

@@ -48,6 +48,7 @@ from dagster_project.publish.descriptions import (
     write_described_parquet,
 )
 from dagster_project.publish.provenance import load_provenance
+from dagster_project.quality.record import QUALITY_RESULTS
 
 PUBLISHED_DB = "warehouse.duckdb"
 PARQUET_LINK = "parquet"
@@ -117,7 +118,7 @@ BI_TABLES: dict[str, str] = {
             case when {" or ".join(f"starts_with(asset, '{p}')" for p in PERSON_LEVEL_ASSET_PREFIXES)}
                 then '{WITHHELD_OBSERVATION}' else observed end as observed,
             expected, run_id, checked_at, engine
-        from working.marts.quality_results
+        from working.{QUALITY_RESULTS}
         -- the HR tier's own checks (employee roll-ups, calibration) stay in the HR tier
         where asset not like '{HR_TIER_ASSETS}'""",
 }

@@ -22,7 +22,7 @@ import dagster as dg
 
 from connectors.deployment import PartialConfiguration, require_consistent_configuration
 from connectors.landing.database import WarehouseLocked, check_not_held, connect
-from connectors.landing.file_modes import keep_new_files_private, make_folder
+from connectors.landing.file_modes import keep_new_files_private, make_folder, make_private
 from connectors.settings import warehouse_path
 from dagster_project.assets.hr_scorecards import hr_scorecards_dir
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
@@ -36,6 +36,7 @@ from dagster_project.publish.ranking import latest_month, latest_ranking
 from dagster_project.publish.snapshot import LOCAL_KEY_FILE
 from dagster_project.quality.checks import quality_dir
 from dagster_project.quality.counts import count_checks
+from dagster_project.quality.record import QUALITY_RESULTS
 from dagster_project.text_table import format_table
 
 DBT_STEPS = ("conformed_sources", "warehouse_models")
@@ -73,14 +74,14 @@ def checks_summary(path: str | Path, result: dg.ExecuteInProcessResult) -> str:
     with connect(path, read_only=True) as connection:
         count = count_checks(connection, result.run_id)
         failed = connection.execute(
-            "select severity, asset, check_name, observed from marts.quality_results "
+            f"select severity, asset, check_name, observed from {QUALITY_RESULTS} "
             "where run_id = ? and not passed order by severity, asset, check_name",
             [result.run_id],
         ).fetchall()
     if count is None:
         return "Quality: no check was recorded in this run."
     lines = [
-        f"Quality: {count.describe()}, in marts.quality_results (run {result.run_id[:8]}); Data Docs: "
+        f"Quality: {count.describe()}, in {QUALITY_RESULTS} (run {result.run_id[:8]}); Data Docs: "
         f"{quality_dir(path)}/index.html",
     ]
     in_dagster = result.get_asset_check_evaluations()

@@ -110,14 +110,14 @@ def built(tmp_path_factory: pytest.TempPathFactory, baseline: Extraction) -> Bui
     import dagster as dg
     from dagster_dbt import DbtCliResource
 
-    from dagster_project.assets.dbt import conformed_sources, warehouse_models
+    from dagster_project.assets.dbt import conformed_sources, conformed_sources_tests, warehouse_models
     from dagster_project.assets.quality import employee_gates, quality_gates
     from dagster_project.project import DBT_EXECUTABLE, dbt_project
     from dagster_project.resources import Warehouse
 
     warehouse = copy_warehouse(baseline.path, tmp_path_factory.mktemp("built") / "warehouse.duckdb")
     result = dg.materialize(
-        [conformed_sources, warehouse_models, quality_gates, employee_gates],
+        [conformed_sources, conformed_sources_tests, warehouse_models, quality_gates, employee_gates],
         resources={
             "warehouse": Warehouse(path=str(warehouse)),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

@@ -110,10 +110,6 @@ def _pct(value: float, decimals: int = 0) -> str:
 
 # The great-expectations checks in Chinese: name, meaning, band. `{source}` is the source's Chinese name.
 GX_ZH: dict[str, tuple[str, str, str]] = {
-    "conformed_sources_pass_their_dbt_tests": (
-        "已整合的源数据通过全部 dbt 测试",
-        "已整合的源数据未通过键、非空、引用关系或评分方案合理性测试（位置列出测试及其模型）。",
-        "本次运行中已整合源数据的每项阻断级 dbt 测试均通过"),
     "cost_centers_resolve": (
         "成本中心均对应到部门",
         "部分总账分录记入的成本中心没有对应任何部门：这些成本不计入任何部门的实际数，预算偏差被低估。",
@@ -180,7 +176,6 @@ def codes(values: list[object], lang: str) -> Markup:
     return Markup("、" if lang == "zh" else ", ").join(code(v) for v in values)
 
 
-DBT_TEST_PLACE = re.compile(r"^dbt test (\S+) on (\S+)$")
 UNREADABLE_MONTH = "date unreadable"  # checks.MONTH's place for a date the source sent malformed
 
 

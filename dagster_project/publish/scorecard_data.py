@@ -23,7 +23,8 @@ from connectors.sources import SOURCES
 from dagster_project.paths import DBT_PROJECT_DIR
 from dagster_project.publish.provenance import Provenance, load_provenance
 from dagster_project.publish.snapshot import HR_TIER_ASSETS
-from dagster_project.quality.counts import count_checks
+from dagster_project.quality.counts import count_checks, results_schema
+from dagster_project.quality.record import QUALITY_TABLE
 
 MARTS = "marts"
 MONTH_ID = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -249,7 +250,7 @@ class QualityFinding:
 
 @dataclass(frozen=True)
 class QualityRun:
-    """The latest run in marts.quality_results (None on the scorecard when the table is absent)."""
+    """The latest run of the verdicts the database keeps (None on the scorecard when there are none)."""
 
     run_id: str
     checked_at: datetime | None
@@ -345,16 +346,17 @@ def _source_system(check_name: str, asset: str) -> str | None:
 def _quality(con: duckdb.DuckDBPyConnection) -> QualityRun | None:
     """The latest run's checks on department-level data: the BI tier holds no HR-tier verdict, so
     the count is `CheckCount.department_level`, which the demo prints beside the whole run's."""
-    count = count_checks(con, schema=MARTS)
+    schema = results_schema(con)
+    count = count_checks(con, schema=schema)
     if count is None:
         return None
     checked_at = con.execute(
-        f"select max(checked_at) from {MARTS}.quality_results where run_id = ?", [count.run_id]
+        f"select max(checked_at) from {schema}.{QUALITY_TABLE} where run_id = ?", [count.run_id]
     ).fetchone()[0]
     rows = fetch_rows(
         con,
         f"""select check_name, asset, severity, passed, observed, expected, engine
-            from {MARTS}.quality_results where run_id = ? and asset not like '{HR_TIER_ASSETS}'
+            from {schema}.{QUALITY_TABLE} where run_id = ? and asset not like '{HR_TIER_ASSETS}'
                 and not passed
             order by severity = 'blocking' desc, check_name, asset""",
         [count.run_id],

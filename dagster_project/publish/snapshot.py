@@ -50,6 +50,7 @@ from dagster_project.publish.descriptions import (
     write_described_parquet,
 )
 from dagster_project.publish.provenance import load_provenance
+from dagster_project.quality.record import QUALITY_RESULTS, QUALITY_TABLE
 
 PUBLISHED_DB = "warehouse.duckdb"
 PARQUET_LINK = "parquet"
@@ -95,8 +96,7 @@ MART_TABLES = (
     "fct_collaboration",
     "metric_evidence",
 )
-QUALITY_RESULTS = "quality_results"
-BI_TABLES = (*MART_TABLES, QUALITY_RESULTS)
+BI_TABLES = (*MART_TABLES, QUALITY_TABLE)
 # The verdicts, without the per-place details (a place can be an employee id); HR-source checks keep
 # their verdict but not their observation, which can name people.
 QUALITY_RESULTS_SELECT = f"""
@@ -104,7 +104,7 @@ QUALITY_RESULTS_SELECT = f"""
         case when {" or ".join(f"starts_with(asset, '{p}')" for p in PERSON_LEVEL_ASSET_PREFIXES)}
             then '{WITHHELD_OBSERVATION}' else observed end as observed,
         expected, run_id, checked_at, engine
-    from working.marts.quality_results
+    from working.{QUALITY_RESULTS}
     -- the HR tier's own checks (employee roll-ups, calibration) stay in the HR tier
     where asset not like '{HR_TIER_ASSETS}'"""
 
@@ -173,7 +173,7 @@ def bi_selects(manifest: Path = DBT_MANIFEST) -> dict[str, str]:
             f"select {table}.* replace ({replaced}) "
             f"from working.marts.{table} as {table} cross join pseudonym"
         )
-    selects[QUALITY_RESULTS] = QUALITY_RESULTS_SELECT
+    selects[QUALITY_TABLE] = QUALITY_RESULTS_SELECT
     return selects
 
 
@@ -181,7 +181,7 @@ def bi_selects(manifest: Path = DBT_MANIFEST) -> dict[str, str]:
 OWN_TABLES = {
     SNAPSHOT_TABLE: SNAPSHOT_DESCRIPTION,
     SNAPSHOT_TABLES_TABLE: SNAPSHOT_TABLES_DESCRIPTION,
-    QUALITY_RESULTS: QUALITY_RESULTS_DESCRIPTION,
+    QUALITY_TABLE: QUALITY_RESULTS_DESCRIPTION,
 }
 
 

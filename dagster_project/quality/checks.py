@@ -233,22 +233,6 @@ def _volume_sql(source: str) -> str:
 def _checks() -> list[QualityCheck]:
     checks = [
         QualityCheck(
-            name="conformed_sources_pass_their_dbt_tests",
-            asset=(STAGING, "stg_hr__employees"),
-            severity=Severity.BLOCKING,
-            sql="""
-                select engine || ' test ' || check_name || ' on ' || asset as location,
-                    case when passed then 0 else 1 end as value, 1 as records
-                from marts.quality_results
-                where run_id = $run_id and engine = 'dbt' and severity = 'blocking'""",
-            min_value=0,
-            max_value=0,
-            expected="every blocking dbt test of the conformed sources passes in this run",
-            meaning="A key, a not-null, a relationship or the scheme's sanity failed on the sources as "
-            "conformed (the location names the test and its model).",
-            fix="`dbt test --select <test>` (in dbt_project/) shows the failing rows; fix them at source.",
-        ),
-        QualityCheck(
             name="cost_centers_resolve",
             asset=(STAGING, "stg_erp__gl_entries"),
             severity=Severity.BLOCKING,

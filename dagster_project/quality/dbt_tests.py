@@ -1,7 +1,7 @@
 """What a dbt test vouches for and what it means, read from the dbt manifest.
 
 One definition for every place that shows a dbt test: the Dagster asset check (its asset and its
-description), `marts.quality_results` (its asset) and whoever renders a check for people. Plain Python
+description), `quality.quality_results` (its asset) and whoever renders a check for people. Plain Python
 over the manifest's dict, no Dagster: the quality gates' own process imports it too.
 
 A singular test declares its description in `dbt_project/tests/_singular_tests.yml`; a generic test's

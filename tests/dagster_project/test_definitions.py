@@ -60,7 +60,7 @@ def test_a_singular_tests_description_is_its_own(asset_graph):
 
 
 def test_the_stored_verdict_names_the_asset_the_dagster_check_sits_on(manifest):
-    """`marts.quality_results` and the Dagster check name one asset, so that counts per asset agree."""
+    """`quality.quality_results` and the Dagster check name one asset, so that counts per asset agree."""
     translator = WarehouseTranslator()
     for unique_id, test in _nodes(manifest, "test").items():
         key = get_asset_check_key_for_test(manifest, translator, unique_id, project=None)

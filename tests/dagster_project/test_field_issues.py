@@ -221,7 +221,7 @@ def test_the_malformed_fields_gate_passes_the_realistic_mess_and_reports_its_cou
     assert evaluation.passed, evaluation.metadata["observed"].value
     [(details,)] = query(
         built.path,
-        "select details from marts.quality_results where check_name = 'malformed_fields_stay_rare'",
+        "select details from quality.quality_results where check_name = 'malformed_fields_stay_rare'",
     )
     counted = {
         tuple(re.match(r"(\w+)/(\w+) (\S+) landed .*: (\d+) of", row["location"]).groups()[1:])

@@ -430,11 +430,11 @@ def test_quality_warnings_travel_with_the_departments_they_concern(rendered: Ren
     period = rendered.month
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
-            """insert into marts.quality_results
+            """insert into quality.quality_results
                select 'crm_volume_within_band', 'staging/stg_crm__deals', 'warning', false,
                    '1 of 4 places outside the band: raw.crm__deals: 0.97', 'between 99% and 150%',
                    run_id, checked_at, 'great_expectations', '[]'
-               from marts.quality_results order by checked_at desc limit 1"""
+               from quality.quality_results order by checked_at desc limit 1"""
         )
     site = write_scorecards(warehouse, period, tmp_path / "site").parent
     ranking = _ranking(warehouse, period)
@@ -461,7 +461,7 @@ def test_quality_warnings_travel_with_the_departments_they_concern(rendered: Ren
     assert "CRM 系统数据量在正常范围内" in (site / "zh" / "index.html").read_text(encoding="utf-8")
 
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("drop table marts.quality_results")
+        con.execute("drop table quality.quality_results")
     site = write_scorecards(warehouse, period, tmp_path / "without").parent
     assert "No quality results are recorded" in (site / "index.html").read_text(encoding="utf-8")
     assert "没有质量检查结果" in (site / "zh" / "index.html").read_text(encoding="utf-8")

@@ -74,7 +74,7 @@ def _planted_failures(warehouse: Path, manifest: dict) -> list[CheckOutcome]:
     """Every check a department page shows, failed: GX checks at their first places, and one dbt test of
     each kind and every singular test."""
     ((run_id,),) = query(
-        warehouse, "select run_id from marts.quality_results order by checked_at desc limit 1"
+        warehouse, "select run_id from quality.quality_results order by checked_at desc limit 1"
     )
     outcomes = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -185,7 +185,7 @@ def test_every_place_a_check_names_is_worded_in_chinese(sites: Sites):
     """Each great-expectations check's places, as its own query writes them on this warehouse (every
     place, not the first few), worded for the Chinese pages."""
     glossary = CheckGlossary(dbt_tests_of(_manifest()))
-    ((run_id,),) = query(sites.warehouse, "select run_id from marts.quality_results where run_id <> ? "
+    ((run_id,),) = query(sites.warehouse, "select run_id from quality.quality_results where run_id <> ? "
                          "order by checked_at desc limit 1", [PLANTED_RUN])  # fmt: skip
     seen = 0
     with duckdb.connect(str(sites.warehouse), read_only=True) as con:

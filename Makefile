@@ -48,8 +48,8 @@ bench: $(MANIFEST)
 	$(BIN)/python -m devtools.bench --scale $(SCALE)
 
 lint: $(STAMP)
-	$(BIN)/ruff check connectors dagster_project devtools tests
-	$(BIN)/ruff format --check connectors dagster_project devtools tests
+	$(BIN)/ruff check connectors dagster_project devtools simulator tests
+	$(BIN)/ruff format --check connectors dagster_project devtools simulator tests
 
 ui: $(MANIFEST) instance
 	$(BIN)/dagster dev  # reads [tool.dagster] in pyproject.toml

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from connectors.landing.file_modes import keep_new_files_private, make_private
 from connectors.settings import SIMULATOR_DEFECTS_ENV, WAREHOUSE_PATH_ENV, warehouse_path
-from connectors.simulator.defects import KINDS as SIMULATOR_KINDS
 from dagster_project.paths import DBT_PROJECT_DIR, copy_dbt_project
+from simulator.defects import KINDS as SIMULATOR_KINDS
 
 if TYPE_CHECKING:
     import dagster as dg

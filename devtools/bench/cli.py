@@ -11,12 +11,12 @@ from pathlib import Path
 
 import devtools.bench
 from connectors.settings import warehouse_path
-from connectors.simulator.org import DEFAULT_AS_OF_ISO
 from dagster_project.text_table import format_table
 from devtools.bench.extraction import worker_extract
 from devtools.bench.pipeline import DEFINITIONS_LOAD_RUNS, worker_pipeline
 from devtools.bench.report import format_report
 from devtools.bench.run import DEFAULT_AS_OF, READ_TIMEOUT_S, SCALES, run_bench
+from simulator.company.org import DEFAULT_AS_OF_ISO
 
 
 def main(argv: Sequence[str] | None = None) -> int:

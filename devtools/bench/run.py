@@ -20,7 +20,6 @@ import duckdb
 
 from connectors.embedded import SimulatorProcess
 from connectors.landing.file_modes import make_private
-from connectors.simulator.org import DEFAULT_AS_OF_ISO
 from devtools.bench.baselines import run_duckdb_baseline, run_http_baseline
 from devtools.bench.extraction import WORKERS, all_jobs, every_stream
 from devtools.bench.pipeline import (
@@ -34,6 +33,7 @@ from devtools.bench.pipeline import (
 from devtools.bench.report import MEMORY_MEASURED, checks, previous_peak_at_s, stage_dict
 from devtools.bench.sampling import GROUPS, SAMPLE_INTERVAL_S, TreeSampler
 from devtools.bench.stages import Recorder
+from simulator.company.org import DEFAULT_AS_OF_ISO
 
 SCALES = ("s", "m", "l")
 SEED = 42

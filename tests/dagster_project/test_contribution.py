@@ -1,6 +1,6 @@
 """The product's heart: metric values against the generator's oracle, and how they become scores.
 
-The oracle (`connectors.simulator.oracle`) recomputes every (department, month, metric) in Python from
+The oracle (`simulator.oracles.departments`) recomputes every (department, month, metric) in Python from
 the generator's own model of the company, never from API payloads or SQL. The known mess the warehouse
 cannot see (records rejected at landing, orphans that go to the exceptions) is excluded there, each
 with its reason in the oracle's docstring, so every metric is compared exactly.
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.simulator import Company
-from connectors.simulator.oracle import expected_observations
 from dagster_project.paths import DBT_PROJECT_DIR, copy_dbt_project
 from dagster_project.project import DBT_EXECUTABLE
+from simulator import Company
+from simulator.oracles.departments import expected_observations
 from tests.conftest import AS_OF, SEED, copy_warehouse, query
 
 TOLERANCE = 1e-6

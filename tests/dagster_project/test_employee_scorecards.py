@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.simulator import Company
-from connectors.simulator.oracle_employees import EmployeeExpectations, expected_employees
 from dagster_project.paths import DBT_PROJECT_DIR, copy_dbt_project
+from simulator import Company
+from simulator.oracles.employees import EmployeeExpectations, expected_employees
 from tests.conftest import AS_OF, SEED, copy_warehouse, query
 from tests.dagster_project.test_contribution import _dbt
 

@@ -26,7 +26,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from dagster_project.publish.check_words import (
-    GENERIC,
     GX_ZH,
     PLACES_ZH,
     SINGULAR_FALLBACK,
@@ -37,6 +36,7 @@ from dagster_project.publish.check_words import (
 from dagster_project.publish.i18n import code
 from dagster_project.quality import checks as gx
 from dagster_project.quality.dbt_tests import node_under_test
+from dagster_project.quality.test_words import GENERIC
 
 DBT_ENGINE = "dbt"
 # dbt writes a test's ref as Jinja: `ref('stg_erp__gl_entries')`, or `source('erp', 'gl_entries')`.

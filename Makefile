@@ -47,9 +47,11 @@ test: $(MANIFEST)
 bench: $(MANIFEST)
 	$(BIN)/python -m devtools.bench --scale $(SCALE)
 
+# The SQL as dbt compiles it (dbt_project/.sqlfluff); dbt's templater opens a scratch database of its own.
 lint: $(STAMP)
 	$(BIN)/ruff check connectors dagster_project devtools simulator tests
 	$(BIN)/ruff format --check connectors dagster_project devtools simulator tests
+	cd dbt_project && DCW_WAREHOUSE_PATH=$(CURDIR)/data/sqlfluff.duckdb $(CURDIR)/$(BIN)/sqlfluff lint models tests --processes 2
 
 ui: $(MANIFEST) instance
 	$(BIN)/dagster dev  # reads [tool.dagster] in pyproject.toml

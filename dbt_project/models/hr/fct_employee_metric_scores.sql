@@ -28,8 +28,8 @@ lines as (
 scored as (
     select
         lines.*,
-        sum(case when is_observed and tier = 'extension' then 1 else 0 end)
-            over (partition by employee_id, role_id, period_id) > 0 as is_scored
+        sum(case when lines.is_observed and lines.tier = 'extension' then 1 else 0 end)
+            over (partition by lines.employee_id, lines.role_id, lines.period_id) > 0 as is_scored
     from lines
 ),
 

@@ -28,7 +28,10 @@ renamed as (
 ),
 
 converted as (
-    {{ in_reporting_currency('renamed', rate_date='renamed.period_start_date', original='target_amount_original', converted='target_amount') }}
+    {{ in_reporting_currency(
+        'renamed', rate_date='renamed.period_start_date',
+        original='target_amount_original', converted='target_amount'
+    ) }}
 )
 
 select * from converted

@@ -27,7 +27,9 @@ renamed as (
 ),
 
 converted as (
-    {{ in_reporting_currency('renamed', rate_date='renamed.completed_date', original='cost_original', converted='cost') }}
+    {{ in_reporting_currency(
+        'renamed', rate_date='renamed.completed_date', original='cost_original', converted='cost'
+    ) }}
 )
 
 select * from converted

@@ -75,9 +75,11 @@ def latest_quality_run(connection: duckdb.DuckDBPyConnection, schema: str = QUAL
 
 
 def count_checks(
-    connection: duckdb.DuckDBPyConnection, run_id: str | None = None, schema: str = QUALITY_SCHEMA
+    connection: duckdb.DuckDBPyConnection, run_id: str | None = None, schema: str | None = None
 ) -> CheckCount | None:
-    """The run's check count (the latest run's by default); None when no verdict is recorded."""
+    """The run's check count (the latest run's by default); None when no verdict is recorded. The
+    verdicts are read where this database keeps them (`results_schema`) unless `schema` says."""
+    schema = schema or results_schema(connection)
     run_id = run_id or latest_quality_run(connection, schema)
     if run_id is None or not has_table(connection, schema, QUALITY_TABLE):
         return None

@@ -12,7 +12,8 @@ from connectors.sources import SOURCES
 from dagster_project.definitions import defs
 from dagster_project.project import DBT_PROJECT_DIR
 from dagster_project.quality.checks import EMPLOYEE_CHECKS
-from simulator import Company, gen_jira
+from simulator import Company
+from simulator.company import jira as gen_jira
 from simulator.company.erp_reference import ORPHAN_COST_CENTER
 from simulator.company.mess import ORPHAN_CRM_OWNERS
 from tests.conftest import BUILTIN_SOURCES, SEED, query

@@ -50,7 +50,9 @@ def test_a_generic_tests_description_says_what_it_asserts_about_its_column(manif
         if k.name.startswith("relationships_fct_metric_scores_department_id")
     )
     text = asset_graph.get_check_spec(key).description
-    assert text.startswith("Every `department_id` of fct_metric_scores is a `department_id` of departments.")
+    assert text.startswith(
+        "Every `department_id` in `fct_metric_scores` is found as `department_id` in `departments`;"
+    )
     assert f"dbt test --select {key.name}" in text
 
 

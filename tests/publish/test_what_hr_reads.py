@@ -28,13 +28,14 @@ from connectors.landing.database import connect
 from connectors.landing.file_modes import make_folder
 from dagster_project.project import dbt_project
 from dagster_project.publish.check_text import SOURCE_CHECK, CheckGlossary, dbt_tests_of
-from dagster_project.publish.check_words import GENERIC, GX_ZH, SINGULAR_ZH
+from dagster_project.publish.check_words import GX_ZH, SINGULAR_ZH
 from dagster_project.publish.excel import write_scorecard_workbook
 from dagster_project.publish.hr_scorecards import page_name, write_hr_scorecards
 from dagster_project.publish.hr_workbook import CONFIDENTIAL
 from dagster_project.publish.provenance import DEMO_DATA
 from dagster_project.publish.scorecards import write_scorecards
 from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS
+from dagster_project.quality.test_words import GENERIC
 from dagster_project.quality.validation import CheckOutcome, _observed, dbt_outcomes, store_outcomes
 from tests.conftest import copy_warehouse, query
 from tests.publish.browser import WINDOW_WIDTH, load, measure_widths

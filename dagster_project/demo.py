@@ -32,6 +32,7 @@ from dagster_project.changes import SinceLastSnapshot, since_last_snapshot
 from dagster_project.demo_progress import with_progress
 from dagster_project.jobs import extract_job, pipeline_job, publication_job
 from dagster_project.paths import DBT_PROJECT_DIR
+from dagster_project.publish.glossary import TERMS
 from dagster_project.publish.ranking import latest_month, latest_ranking
 from dagster_project.publish.snapshot import LOCAL_KEY_FILE
 from dagster_project.quality.checks import quality_dir
@@ -107,7 +108,8 @@ def models_summary(result: dg.ExecuteInProcessResult) -> str:
 def ranking_summary(path: str, top: int = 10) -> str:
     """The top of the latest month's ranking, read from the mart (Python never recomputes a score)."""
     with connect(path, read_only=True) as connection:
-        period, header, rows = latest_ranking(connection)
+        period, columns, rows = latest_ranking(connection)
+    header = [TERMS[column].en for column in columns]  # the scorecards' own words for the columns
     shown = format_table(header, [["" if v is None else str(v) for v in row] for row in rows[:top]])
     more = f"\n... and {len(rows) - top} more in marts.fct_department_contribution" if len(rows) > top else ""
     return f"Department contribution, {period} (0-100, core ~30 + extension ~70):\n{shown}{more}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from simulator.clock import at, local_day, ymd
+from simulator.clock import COMPANY_OFFSET_S, COMPANY_TZ_NAME, at, local_day, ymd
 from simulator.company import mess
 from simulator.company.people import EMAIL_DOMAIN
 from simulator.company.skill import shift_probability
@@ -140,8 +140,8 @@ def users(co: Company) -> dict[Any, JiraUser]:
         _account(co, BOT_ACTOR),
         f"sim-bot@{EMAIL_DOMAIN}",
         "Simulator Bot",
-        "Asia/Shanghai",
-        480,
+        COMPANY_TZ_NAME,
+        COMPANY_OFFSET_S // 60,
         None,
         None,
     )

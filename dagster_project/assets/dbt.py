@@ -105,11 +105,13 @@ def warehouse_for_dbt(path: str) -> Iterator[dict[str, str]]:
 
 
 # dbt runs in two steps so that the quality gates can stand between them: first the sources as they
-# are (seeds, staging, identity and org conformance, the calendar, the field issues), then their tests
-# and the great-expectations gates (two check steps), then the metrics, scores and marts. A failed
-# blocking check on the first step's assets keeps the last from running: Dagster's own gate.
+# are (seeds, staging, identity and org conformance, the calendar, the field issues, the amounts in the
+# reporting currency), then their tests and the great-expectations gates (two check steps), then the
+# metrics, scores and marts. A failed blocking check on the first step's assets keeps the last from
+# running: Dagster's own gate. The money gates judge converted amounts, hence the currency models here.
 CONFORMED_SELECTION = (
     "resource_type:seed fqn:staging fqn:intermediate.org fqn:intermediate.calendar fqn:intermediate.quality"
+    " fqn:intermediate.currency"
 )
 # A test runs in the step that builds the last of its parents (a relationship test between a mart and a
 # seed waits for the mart), never against a model not built yet.

@@ -83,15 +83,21 @@ UNIT_DATES = {
     "stg_ticketing__service_requests": "created_date",
 }
 
-# (model, converted column, original column, date column)
+# (intermediate model, converted column, original column, date column): staging keeps each amount as its
+# source sent it; the models of dbt_project/models/intermediate/currency convert it.
 MONEY: tuple[tuple[str, str, str, str], ...] = (
-    ("stg_erp__gl_entries", "amount", "amount_original", "posting_date"),
-    ("stg_erp__sales_invoices", "amount", "amount_original", "invoice_date"),
-    ("stg_erp__purchase_invoices", "amount", "amount_original", "received_date"),
-    ("stg_erp__budgets", "amount", "amount_original", "period_start_date"),
-    ("stg_crm__deals", "amount", "amount_original", "created_date"),
-    ("stg_crm__goal_targets", "target_amount", "target_amount_original", "period_start_date"),
-    ("stg_hr__training_records", "cost", "cost_original", "completed_date"),
+    ("int_erp__gl_entries_in_reporting_currency", "amount", "amount_original", "posting_date"),
+    ("int_erp__sales_invoices_in_reporting_currency", "amount", "amount_original", "invoice_date"),
+    ("int_erp__purchase_invoices_in_reporting_currency", "amount", "amount_original", "received_date"),
+    ("int_erp__budgets_in_reporting_currency", "amount", "amount_original", "period_start_date"),
+    ("int_crm__deals_in_reporting_currency", "amount", "amount_original", "created_date"),
+    (
+        "int_crm__goal_targets_in_reporting_currency",
+        "target_amount",
+        "target_amount_original",
+        "period_start_date",
+    ),
+    ("int_hr__training_records_in_reporting_currency", "cost", "cost_original", "completed_date"),
 )
 
 ISSUE_STREAMS = (
@@ -122,7 +128,7 @@ def _money_sql() -> str:
                 or abs({converted} - {original} * exchange_rate) > 0.01
                 or (currency_original = '{REPORTING_CURRENCY}' and exchange_rate <> 1))) as value,
             count(*) as records
-        from {STAGING}.{model}
+        from {INTERMEDIATE}.{model}
         group by all"""
         for model, converted, original, date in MONEY
     ]
@@ -290,12 +296,14 @@ def _checks() -> list[QualityCheck]:
         ),
         QualityCheck(
             name="crm_revenue_reconciles_with_erp",
+            # Attached to the invoices as staged, so that a failure holds back all they feed (no model
+            # reads the converted invoices); what it compares is their amount in the reporting currency.
             asset=(STAGING, "stg_erp__sales_invoices"),
             severity=Severity.BLOCKING,
             sql=f"""
                 with invoiced as (
                     select crm_deal_id, sum(amount) as erp_amount
-                    from {STAGING}.stg_erp__sales_invoices
+                    from {INTERMEDIATE}.int_erp__sales_invoices_in_reporting_currency
                     where crm_deal_id is not null and not is_deleted
                     group by crm_deal_id
                     -- a deal with an invoice whose amount does not read cannot be compared
@@ -304,7 +312,7 @@ def _checks() -> list[QualityCheck]:
                 select 'deals closed ' || {_month("deals.close_date")} as location,
                     sum(invoiced.erp_amount) / sum(deals.amount) - 1 as value,
                     count(*) as records
-                from {STAGING}.stg_crm__deals as deals
+                from {INTERMEDIATE}.int_crm__deals_in_reporting_currency as deals
                 inner join invoiced on invoiced.crm_deal_id = deals.deal_id
                 where deals.is_closed_won and deals.amount is not null
                 group by all""",

@@ -122,7 +122,7 @@ def assert_amounts_are_in_the_reporting_currency_with_the_original_kept(warehous
         warehouse,
         """
         select g.amount_original, g.amount, r.rate
-        from staging.stg_erp__gl_entries g
+        from intermediate.int_erp__gl_entries_in_reporting_currency g
         join staging.stg_erp__exchange_rates r on r.rate_date = g.posting_date and r.from_currency = 'USD'
         where g.currency_original = 'USD' limit 50""",
     )

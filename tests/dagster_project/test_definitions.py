@@ -12,6 +12,7 @@ from dagster_dbt.asset_utils import get_asset_check_key_for_test
 from dagster_project.assets.dbt import LAYERS, WarehouseTranslator
 from dagster_project.definitions import defs
 from dagster_project.project import dbt_project
+from dagster_project.quality.checks import MONEY
 from dagster_project.quality.dbt_tests import node_under_test
 
 
@@ -99,6 +100,28 @@ def test_the_two_dbt_steps_build_every_model_and_seed_once(manifest, asset_graph
     )
     assert first & second == set()
     assert first | second == expected
+
+
+def test_each_staging_model_reads_its_own_source_only(manifest):
+    """Staging types what one source sent; converting money with the ERP's rates is intermediate's
+    (models/intermediate/currency), so that no CRM or HR staging model waits on the ERP."""
+    staging = {uid: node for uid, node in _nodes(manifest, "model").items() if node["fqn"][1] == "staging"}
+    assert staging
+    for node in staging.values():
+        source = node["fqn"][2]  # the model's folder, models/staging/<source>/
+        parents = node["depends_on"]["nodes"]
+        assert parents, node["name"]
+        assert all(p.startswith(f"source.{node['package_name']}.{source}.") for p in parents), (
+            node["name"],
+            parents,
+        )
+
+
+def test_the_money_gate_reads_what_the_first_dbt_step_builds():
+    """The gates run after the conformed sources' step: the converted amounts they judge are built there."""
+    first = set(defs.get_assets_def(dg.AssetKey(["staging", "stg_hr__employees"])).keys)
+    for model, *_ in MONEY:
+        assert dg.AssetKey(["intermediate", model]) in first, model
 
 
 def test_schedules_and_the_sensor_are_on_by_default():

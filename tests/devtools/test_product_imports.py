@@ -34,6 +34,15 @@ print(sorted(m for m in sys.modules if m.split(".")[0] == "dagster"))
 """
 
 
+def _python(code: str, *args: str) -> str:
+    """What a fresh interpreter running `code` prints, so that this process's imports do not count."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, timeout=HANG_BOUND_S
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.strip()
+
+
 def devtools_modules() -> list[str]:
     """Every module of the package, but `__main__` ones (importing those runs the tool)."""
     found = [
@@ -47,15 +56,7 @@ def devtools_modules() -> list[str]:
 def test_every_devtools_module_imports_without_dagster():
     modules = devtools_modules()
     assert {"devtools.bench.cli", "devtools.bench.run", "devtools.planted_defects"} <= set(modules)
-    done = subprocess.run(
-        [sys.executable, "-c", WITHOUT_DAGSTER, *modules],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=HANG_BOUND_S,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip() == "[]"
+    assert _python(WITHOUT_DAGSTER, *modules) == "[]"
 
 
 def imports_of(path: Path) -> set[str]:
@@ -89,12 +90,4 @@ print(sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[2:])))
 
 def test_loading_the_definitions_loads_neither():
     """What a Dagster deployment loads ([tool.dagster] module_name) brings in neither package."""
-    done = subprocess.run(
-        [sys.executable, "-c", LOADED, "dagster_project.definitions", *OUTSIDE_THE_PRODUCT],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=HANG_BOUND_S,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip() == "[]"
+    assert _python(LOADED, "dagster_project.definitions", *OUTSIDE_THE_PRODUCT) == "[]"

@@ -35,8 +35,9 @@ instance:
 	mkdir -p -m 700 $(DAGSTER_HOME)
 	cmp -s dagster_project/dagster.yaml $(INSTANCE) || cp dagster_project/dagster.yaml $(INSTANCE)
 
+# make demo DEFECTS=all|<kinds>: the same demo with defects planted, a developer's tool (devtools/).
 demo: $(MANIFEST) instance
-	$(BIN)/python -m dagster_project.demo $(if $(DEFECTS),--defects $(DEFECTS))
+	$(BIN)/python -m $(if $(DEFECTS),devtools.planted_defects --defects $(DEFECTS),dagster_project.demo)
 
 # Two workers, one per core; whole files stay on one worker so that a module's fixtures build once.
 test: $(MANIFEST)
@@ -44,11 +45,13 @@ test: $(MANIFEST)
 
 # make bench SCALE=s|m|l: extraction, dbt with its checks and publication, two baselines, an incremental run.
 bench: $(MANIFEST)
-	$(BIN)/python -m dagster_project.bench --scale $(SCALE)
+	$(BIN)/python -m devtools.bench --scale $(SCALE)
 
+# The SQL as dbt compiles it (dbt_project/.sqlfluff); dbt's templater opens a scratch database of its own.
 lint: $(STAMP)
-	$(BIN)/ruff check connectors dagster_project tests
-	$(BIN)/ruff format --check connectors dagster_project tests
+	$(BIN)/ruff check connectors dagster_project devtools simulator tests
+	$(BIN)/ruff format --check connectors dagster_project devtools simulator tests
+	cd dbt_project && DCW_WAREHOUSE_PATH=$(CURDIR)/data/sqlfluff.duckdb $(CURDIR)/$(BIN)/sqlfluff lint models tests --processes 2
 
 ui: $(MANIFEST) instance
 	$(BIN)/dagster dev  # reads [tool.dagster] in pyproject.toml

@@ -33,9 +33,9 @@ from connectors.sources import SOURCES
 
 @dataclass
 class SimulatorProcess:
-    """A running `python -m connectors.simulator`; stop it, or use it as a context manager.
+    """A running `python -m simulator`; stop it, or use it as a context manager.
 
-    ``defects``: planted data defects (`connectors.simulator.defects.KINDS`), ``"all"`` or a comma
+    ``defects``: planted data defects (`simulator.defects.KINDS`), ``"all"`` or a comma
     list; empty (the default) starts the simulator exactly as before defects existed.
     """
 
@@ -52,7 +52,7 @@ class SimulatorProcess:
         args = [
             sys.executable,
             "-m",
-            "connectors.simulator",
+            "simulator",
             "--port",
             "0",
             "--seed",

@@ -216,7 +216,7 @@ def _secret_from_env(source: str, key: str) -> Secret:
 
 
 def settings_from_simulator(source: str, endpoint: dict, secret_keys: tuple[str, ...]) -> SourceSettings:
-    """Settings for one source from the simulator's startup line (`connectors.simulator`)."""
+    """Settings for one source from the simulator's startup line (`simulator`)."""
     options = {k: str(v) for k, v in endpoint.items() if k != "base_url" and k not in secret_keys}
     secrets = {k: Secret(str(endpoint[k])) for k in secret_keys if k in endpoint}
     return SourceSettings(

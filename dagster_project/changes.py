@@ -4,7 +4,7 @@ snapshot again.
 Nothing changed when three things hold: no batch landed since the snapshot was published added a raw
 version or marked a record deleted (`raw._loads`), every dbt step of the run that published it built
 from the dbt project as it is now (models, seeds, macros, tests and `dbt_project.yml`, by content), and
-that run built both dbt steps. Each dbt invocation records its project's fingerprint for this
+that run ran every dbt step. Each dbt invocation records its project's fingerprint for this
 (`marts.dbt_builds`), whoever started the run: the demo, a schedule or the UI. Whatever cannot be told
 (no snapshot, a run that left no fingerprint) counts as a change: the pipeline then runs as always.
 """
@@ -33,8 +33,8 @@ create table if not exists {DBT_BUILDS} (
 """
 # What dbt builds from; its target/ and logs/ are output.
 DBT_INPUTS = ("models", "seeds", "macros", "tests", "dbt_project.yml")
-# The steps a full run builds (dagster_project.assets.dbt).
-DBT_STEPS = ("conformed_sources", "warehouse_models")
+# The dbt steps of a full run (dagster_project.assets.dbt): two builds and the tests between them.
+DBT_STEPS = ("conformed_sources", "conformed_sources_tests", "warehouse_models")
 SNAPSHOT_TIME = "%Y%m%dT%H%M%S%fZ"  # `_snapshot.published_at`
 
 

@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from connectors.deployment import require_consistent_configuration
-from dagster_project.assets.dbt import conformed_sources, warehouse_models
+from dagster_project.assets.dbt import conformed_sources, conformed_sources_tests, warehouse_models
 from dagster_project.assets.hr_scorecards import employee_scorecards
 from dagster_project.assets.publication import bi_snapshot
 from dagster_project.assets.quality import employee_gates, quality_gates
@@ -47,7 +47,7 @@ def build_definitions(
             employee_scorecards,
             *extra_assets,
         ],
-        asset_checks=[quality_gates, employee_gates],
+        asset_checks=[conformed_sources_tests, quality_gates, employee_gates],
         jobs=[extract_job, pipeline_job, publication_job],
         schedules=[daily_pipeline, monthly_publication],
         sensors=[record_why_not_published],

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ import dagster as dg
 from connectors.deployment import PartialConfiguration, require_consistent_configuration
 from connectors.landing.database import WarehouseLocked, check_not_held, connect
 from connectors.landing.file_modes import keep_new_files_private, make_folder, make_private
-from connectors.settings import SIMULATOR_DEFECTS_ENV, WAREHOUSE_PATH_ENV, warehouse_path
+from connectors.settings import warehouse_path
 from dagster_project.assets.hr_scorecards import hr_scorecards_dir
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
 from dagster_project.assets.raw import LEDGER_KEY
@@ -33,19 +32,13 @@ from dagster_project.changes import SinceLastSnapshot, since_last_snapshot
 from dagster_project.demo_progress import with_progress
 from dagster_project.jobs import extract_job, pipeline_job, publication_job
 from dagster_project.paths import DBT_PROJECT_DIR
-from dagster_project.planted_defects import (
-    ALL_KINDS,
-    CAUGHT_BY,
-    SCHEME_DEFECT,
-    dbt_project_with_scheme_defect,
-    parse_defects,
-    simulator_defects,
-)
+from dagster_project.publish.glossary import TERMS
 from dagster_project.publish.ranking import latest_month, latest_ranking
 from dagster_project.publish.snapshot import LOCAL_KEY_FILE
 from dagster_project.quality.checks import quality_dir
 from dagster_project.quality.counts import count_checks
-from dagster_project.resources import Warehouse
+from dagster_project.quality.record import QUALITY_RESULTS
+from dagster_project.text_table import format_table
 
 DBT_STEPS = ("conformed_sources", "warehouse_models")
 LOG_FOLDER = "logs"
@@ -58,31 +51,6 @@ SUMMARY_COLUMNS = ("rows_fetched", "rows_inserted", "rows_rejected", "rows_tombs
 
 def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-
-
-def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain text table: numeric columns right-aligned, text left-aligned."""
-    columns = list(zip(header, *rows, strict=True))
-    widths = [max(len(str(v)) for v in column) for column in columns]
-    numeric = [all(_is_number(v) for v in column[1:]) for column in columns]
-    lines = []
-    for row in (header, *rows):
-        cells = [
-            str(v).rjust(w) if right else str(v).ljust(w)
-            for v, w, right in zip(row, widths, numeric, strict=True)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
-
-
-def _is_number(value: object) -> bool:
-    if isinstance(value, int | float) or value == "":
-        return True
-    try:
-        float(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def extraction_summary(result: dg.ExecuteInProcessResult) -> str:
@@ -107,14 +75,14 @@ def checks_summary(path: str | Path, result: dg.ExecuteInProcessResult) -> str:
     with connect(path, read_only=True) as connection:
         count = count_checks(connection, result.run_id)
         failed = connection.execute(
-            "select severity, asset, check_name, observed from marts.quality_results "
+            f"select severity, asset, check_name, observed from {QUALITY_RESULTS} "
             "where run_id = ? and not passed order by severity, asset, check_name",
             [result.run_id],
         ).fetchall()
     if count is None:
         return "Quality: no check was recorded in this run."
     lines = [
-        f"Quality: {count.describe()}, in marts.quality_results (run {result.run_id[:8]}); Data Docs: "
+        f"Quality: {count.describe()}, in {QUALITY_RESULTS} (run {result.run_id[:8]}); Data Docs: "
         f"{quality_dir(path)}/index.html",
     ]
     in_dagster = result.get_asset_check_evaluations()
@@ -137,28 +105,11 @@ def models_summary(result: dg.ExecuteInProcessResult) -> str:
     return f"dbt: {built['model']} models and {built['seed']} seeds built."
 
 
-def defects_summary(result: dg.ExecuteInProcessResult, kinds: tuple[str, ...]) -> str:
-    """For each planted defect: which check caught it, and where it says the problem is."""
-    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
-    lines = ["Planted defects:"]
-    for kind in kinds:
-        check = CAUGHT_BY[kind]
-        evaluation = failed.get(check)
-        if evaluation is None:
-            lines.append(f"  {kind}: NOT CAUGHT (expected {check} to fail)")
-            continue
-        observed = evaluation.metadata.get("observed")
-        where = observed.value if observed is not None else "failing rows in the dbt test"
-        lines.append(f"  {kind}: caught by {check} on {evaluation.asset_key.to_user_string()}: {where}")
-    skipped = [step for step in DBT_STEPS if not result.asset_materializations_for_node(step)]
-    lines.append(f"Not run, because blocking checks failed upstream: {', '.join(skipped) or 'nothing'}.")
-    return "\n".join(lines)
-
-
 def ranking_summary(path: str, top: int = 10) -> str:
     """The top of the latest month's ranking, read from the mart (Python never recomputes a score)."""
     with connect(path, read_only=True) as connection:
-        period, header, rows = latest_ranking(connection)
+        period, columns, rows = latest_ranking(connection)
+    header = [TERMS[column].en for column in columns]  # the scorecards' own words for the columns
     shown = format_table(header, [["" if v is None else str(v) for v in row] for row in rows[:top]])
     more = f"\n... and {len(rows) - top} more in marts.fct_department_contribution" if len(rows) > top else ""
     return f"Department contribution, {period} (0-100, core ~30 + extension ~70):\n{shown}{more}"
@@ -204,36 +155,38 @@ def demo_log(warehouse: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--defects",
-        default="",
-        help=f"plant defects to see the quality gates catch them: all, or some of {', '.join(ALL_KINDS)}",
-    )
-    kinds = parse_defects(parser.parse_args(argv).defects)
+    argparse.ArgumentParser(description=__doc__).parse_args(argv)
     keep_new_files_private()
+    refused = refuse_at_start()
+    if refused is not None:
+        return refused
+    from dagster_project.definitions import defs
+
+    return run_demo(defs, DBT_PROJECT_DIR)
+
+
+def refuse_at_start() -> int | None:
+    """`REFUSED`, said in one line on stderr, for a partial configuration or a warehouse another process
+    holds; None when the demo can go on. Checked before the definitions load, which takes seconds."""
     try:
         require_consistent_configuration()
         check_not_held(warehouse_path())
     except (PartialConfiguration, WarehouseLocked) as refused:
         print(refused, file=sys.stderr)
         return REFUSED
-    from dagster_project.definitions import build_definitions, defs
+    return None
 
-    definitions, project_dir = defs, DBT_PROJECT_DIR
-    if kinds:
-        scratch = warehouse_path().resolve().parent / "defects"
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir(parents=True)
-        make_private(scratch)
-        os.environ[WAREHOUSE_PATH_ENV] = str(scratch / "warehouse.duckdb")
-        os.environ[SIMULATOR_DEFECTS_ENV] = simulator_defects(kinds)
-        if SCHEME_DEFECT in kinds:
-            project_dir = dbt_project_with_scheme_defect(scratch / "dbt_project")
-        definitions = build_definitions(
-            Warehouse(path=str(warehouse_path())), project_dir if SCHEME_DEFECT in kinds else None
-        )
-        print(f"Planting defects: {', '.join(kinds)} (in a scratch warehouse; the working one is untouched).")
+
+def run_demo(
+    definitions: dg.Definitions,
+    project_dir: Path,
+    planted: Callable[[dg.ExecuteInProcessResult], str] | None = None,
+) -> int:
+    """Run the demo on `definitions` and print its summary; the exit code.
+
+    `planted` is for a run with defects planted on purpose (`devtools.planted_defects`): what to say of
+    them in place of the ranking. Such a run builds even when nothing changed at the sources.
+    """
     log = demo_log(warehouse_path())
     print(
         f"Running the pipeline into {warehouse_path()} (sources: the bundled simulator when none is "
@@ -243,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     console = sys.stdout
     with log.open("w") as log_file, redirect_stdout(log_file):
-        lines, runs, success = _run(definitions, project_dir, kinds, console, log_file)
+        lines, runs, success = _run(definitions, project_dir, planted, console, log_file)
     print("\n".join(lines))
     elapsed = time.monotonic() - started
     print(f"The demo took {elapsed:.1f}s (Dagster runs: {', '.join(runs)}; `make ui` shows them).")
@@ -257,7 +210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(
-    definitions: dg.Definitions, project_dir: Path, kinds: tuple[str, ...], console: TextIO, log: TextIO
+    definitions: dg.Definitions,
+    project_dir: Path,
+    planted: Callable[[dg.ExecuteInProcessResult], str] | None,
+    console: TextIO,
+    log: TextIO,
 ) -> tuple[list[str], list[str], bool]:
     """Extract; then, unless nothing changed since the last snapshot, build, check and publish.
     Returns the summary's lines, the runs' descriptions and whether everything ran."""
@@ -268,7 +225,7 @@ def _run(
         return ["Extraction failed: nothing was built or published (see the line above)."], runs, False
     published = published_dir(warehouse_path())
     since = since_last_snapshot(warehouse_path(), published / PUBLISHED_DB, project_dir)
-    if since.nothing_changed and not kinds:
+    if since.nothing_changed and planted is None:
         return _unchanged(since, published), runs, True
     result = run_job(definitions, pipeline_job.name, console, asset_selection=_after_extraction(definitions))
     runs.append(f"pipeline {result.run_id[:8]}")
@@ -276,8 +233,8 @@ def _run(
         f"{models_summary(result)} dbt's own log, and what each raw table received: {log.name}",
         checks_summary(warehouse_path(), result),
     ]
-    if kinds:
-        lines.append(defects_summary(result, kinds))
+    if planted is not None:
+        lines.append(planted(result))
     elif result.success:
         lines.append(ranking_summary(str(warehouse_path())))
         lines.append(

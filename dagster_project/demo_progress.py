@@ -19,6 +19,7 @@ from dagster_project.assets.raw import LEDGER_KEY
 STAGES: dict[str, str] = {
     "extract_raw": "extract",
     "conformed_sources": "conform",
+    "conformed_sources_tests": "conform",
     "quality_gates": "gates",
     "warehouse_models": "marts",
     "employee_gates": "gates",
@@ -26,6 +27,9 @@ STAGES: dict[str, str] = {
     "published__scorecards": "scorecards",
     "hr__employee_scorecards": "scorecards",
 }
+# A step whose line waits for the next one's: the conformed sources' build and their tests are one stage,
+# "conform", with one line (models built, tests passed) timed from the build's start.
+LINE_SHARED_WITH = {"conformed_sources": "conformed_sources_tests"}
 WIDTH = max(len(stage) for stage in STAGES.values()) + 2
 LOGGER_NAME = "demo_progress"
 # Dagster's own console logger says only what went wrong; the UI has the full log.
@@ -63,7 +67,7 @@ class ProgressHandler(logging.Handler):
             return
         step = event.step_key
         if event.is_step_start:
-            self.steps[step] = StepTally(time.monotonic())
+            self.steps[step] = self.steps.pop(_waiting(step), None) or StepTally(time.monotonic())
             return
         tally = self.steps.setdefault(step, StepTally(time.monotonic()))
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
@@ -71,6 +75,8 @@ class ProgressHandler(logging.Handler):
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             tally.checks += 1
             tally.passed += bool(event.event_specific_data.passed)
+        elif event.is_step_success and step in LINE_SHARED_WITH:
+            self.steps[_waiting(LINE_SHARED_WITH[step])] = self.steps.pop(step)
         elif event.is_step_success:
             self._line(step, f"{_what(step, tally)}  ({time.monotonic() - tally.started:.1f} s)")
         elif event.is_step_failure:
@@ -81,6 +87,11 @@ class ProgressHandler(logging.Handler):
     def _line(self, step: str, text: str) -> None:
         self.out.write(f"{STAGES.get(step, step):<{WIDTH}}{text}\n")
         self.out.flush()
+
+
+def _waiting(step: str) -> str:
+    """Where a step's tally waits for the step that shares its line."""
+    return f"{step}:waiting"
 
 
 def _count_materialization(tally: StepTally, materialization: dg.AssetMaterialization) -> None:

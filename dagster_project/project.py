@@ -22,12 +22,3 @@ DBT_EXECUTABLE = (
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
-
-
-def copy_dbt_project(target: Path) -> Path:
-    """A scratch copy of the dbt project (without its build output): for a broken scheme planted on
-    purpose, or a test that edits a seed, never the repository's own files."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(DBT_PROJECT_DIR, target, ignore=shutil.ignore_patterns("target", "logs"))
-    return target

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import dagster as dg
 
+from dagster_project.company import COMPANY_TIMEZONE
 from dagster_project.jobs import pipeline_job, publication_job
 
 daily_pipeline = dg.ScheduleDefinition(
     name="daily_pipeline",
     job=pipeline_job,
     cron_schedule="0 2 * * *",
-    execution_timezone="Asia/Shanghai",
+    execution_timezone=COMPANY_TIMEZONE,
     description="At 02:00 company time: read what changed in every source, then rebuild the models.",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )

@@ -12,6 +12,7 @@ from connectors.landing.file_modes import make_folder, make_readable
 from dagster_project.assets.publication import published_dir
 from dagster_project.jobs import pipeline_job, publication_job
 from dagster_project.publish.snapshot import observation_for_bi
+from dagster_project.quality.run_verdicts import check_evaluations, failed_blocking
 from dagster_project.resources import Warehouse
 
 NOT_PUBLISHED_LOG = "not_published.jsonl"
@@ -20,12 +21,8 @@ NOT_PUBLISHED_LOG = "not_published.jsonl"
 def failed_checks(instance: dg.DagsterInstance, run_id: str) -> list[dict[str, str]]:
     """The blocking checks that failed in the run, with what they observed (withheld where the places
     observed can be people: the log sits in the BI tier)."""
-    records = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
     out = []
-    for record in records:
-        evaluation = record.dagster_event.event_specific_data
-        if evaluation.passed or evaluation.severity != dg.AssetCheckSeverity.ERROR:
-            continue
+    for evaluation in failed_blocking(check_evaluations(instance, run_id)):
         observed = evaluation.metadata.get("observed")
         out.append(
             {

@@ -22,7 +22,7 @@ from tests.stub_server import StubServer
 
 SEED = 7
 AS_OF = date(2026, 10, 31)
-BUILTIN_SOURCES = ("hr", "erp", "ticketing", "crm")
+BUILTIN_SOURCES = tuple(SOURCES)  # the registry before any test registers a source of its own
 # Retries as the product does them, with backoff shrunk so faults cost milliseconds in tests; the
 # simulator's Retry-After (1 s) is waited for real, as the product must.
 FAST_RETRY = RetryPolicy(max_attempts=10, backoff_base_s=0.01, backoff_max_s=0.05, retry_after_max_s=5)
@@ -110,14 +110,14 @@ def built(tmp_path_factory: pytest.TempPathFactory, baseline: Extraction) -> Bui
     import dagster as dg
     from dagster_dbt import DbtCliResource
 
-    from dagster_project.assets.dbt import conformed_sources, warehouse_models
+    from dagster_project.assets.dbt import conformed_sources, conformed_sources_tests, warehouse_models
     from dagster_project.assets.quality import employee_gates, quality_gates
     from dagster_project.project import DBT_EXECUTABLE, dbt_project
     from dagster_project.resources import Warehouse
 
     warehouse = copy_warehouse(baseline.path, tmp_path_factory.mktemp("built") / "warehouse.duckdb")
     result = dg.materialize(
-        [conformed_sources, warehouse_models, quality_gates, employee_gates],
+        [conformed_sources, conformed_sources_tests, warehouse_models, quality_gates, employee_gates],
         resources={
             "warehouse": Warehouse(path=str(warehouse)),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

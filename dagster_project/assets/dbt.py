@@ -1,5 +1,6 @@
 """Every dbt model as an asset, downstream of the raw assets its sources read."""
 
+import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -7,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt.asset_utils import build_dbt_specs
 
 from connectors.landing.database import check_not_held
 from connectors.settings import (
@@ -72,13 +74,11 @@ def seed_group(manifest: Mapping[str, Any], seed_id: str) -> str:
 
 
 class ConformedTranslator(WarehouseTranslator):
-    """The conformed sources' tests report without blocking on their own: one blocking quality gate,
-    `conformed_sources_pass_their_dbt_tests`, stands for all of them, so that every other gate still
-    runs and names what it finds before the metrics are held back."""
+    """The conformed sources as assets without their tests: those are the checks of their own step,
+    `conformed_sources_tests`, beside the great-expectations gates (see `conformed_sources_tests`)."""
 
-    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
-        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-        return spec._replace(blocking=False) if spec is not None else None
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=False))
 
 
 @contextmanager
@@ -105,11 +105,13 @@ def warehouse_for_dbt(path: str) -> Iterator[dict[str, str]]:
 
 
 # dbt runs in two steps so that the quality gates can stand between them: first the sources as they
-# are (seeds, staging, identity and org conformance, the calendar, the field issues) with their tests,
-# then the metrics, scores and marts. A blocking check on the first step's assets keeps the second from
-# running.
+# are (seeds, staging, identity and org conformance, the calendar, the field issues, the amounts in the
+# reporting currency), then their tests and the great-expectations gates (two check steps), then the
+# metrics, scores and marts. A failed blocking check on the first step's assets keeps the last from
+# running: Dagster's own gate. The money gates judge converted amounts, hence the currency models here.
 CONFORMED_SELECTION = (
     "resource_type:seed fqn:staging fqn:intermediate.org fqn:intermediate.calendar fqn:intermediate.quality"
+    " fqn:intermediate.currency"
 )
 # A test runs in the step that builds the last of its parents (a relationship test between a mart and a
 # seed waits for the mart), never against a model not built yet.
@@ -136,15 +138,18 @@ class DbtRunConfig(dg.Config):
 
 
 def _dbt(
-    context: dg.AssetExecutionContext,
+    context: dg.OpExecutionContext | dg.AssetExecutionContext,
     dbt: DbtCliResource,
     warehouse: Warehouse,
     args: list[str],
     *,
     raise_on_error: bool,
+    cli_options: Mapping[str, Any] | None = None,
 ) -> Iterator:
-    """One dbt command, streamed; then every test's verdict goes to marts.quality_results beside GX's,
-    and the project it built from to marts.dbt_builds (what a rerun compares, `dagster_project.changes`)."""
+    """One dbt command, streamed; then every test's verdict is appended to quality.quality_results (the
+    record for people, beside GX's), and the project it built from to marts.dbt_builds (what a rerun
+    compares, `dagster_project.changes`). `cli_options` replace the step's context as what dagster-dbt
+    reads its selection and asset keys from (a check step hands it the manifest and translator)."""
     project_dir = Path(dbt.project_dir)
     target_path = invocation_target_path(project_dir, context.op.name, context.run.run_id)
     # dbt opens the warehouse itself: a process outside the run queue that holds it is named here,
@@ -156,7 +161,10 @@ def _dbt(
         reusing_saved_parse(saved_parse_path(project_dir, profile_env), target_path),
     ):
         invocation = dbt.cli(
-            [*args, *INDIRECT_SELECTION], context=context, raise_on_error=False, target_path=target_path
+            [*args, *INDIRECT_SELECTION],
+            raise_on_error=False,
+            target_path=target_path,
+            **(cli_options if cli_options is not None else {"context": context}),
         )
         yield from invocation.stream()
         if invocation.target_path.joinpath("run_results.json").exists():
@@ -187,12 +195,55 @@ def conformed_sources(
 ):
     """Seeds, staging and conformance: each source typed, its people and departments mapped.
 
-    Built first and tested after (not `dbt build`), so that one failing test does not leave the models
-    after it unbuilt: the quality gates then see every conformed source, and a failed test (a blocking
-    asset check) still keeps the metrics and marts from being built on it.
+    Built without their tests, which are the checks of the next step (`conformed_sources_tests`): so
+    that one failing test does not leave the models after it unbuilt, and the great-expectations gates,
+    a step of their own beside it, still see every conformed source and name what they find.
     """
     yield from _dbt(context, dbt, warehouse, ["build", *NO_TESTS, *config.build_args()], raise_on_error=True)
-    yield from _dbt(context, dbt, warehouse, ["test"], raise_on_error=False)
+
+
+MANIFEST: Mapping[str, Any] = json.loads(Path(dbt_project.manifest_path).read_text())
+# The conformed sources' dbt tests as Dagster asset checks, each on the model it tests and exactly as
+# dagster-dbt declares them on a `@dbt_assets` (severity error: blocking; warn: not).
+_, CONFORMED_TEST_SPECS = build_dbt_specs(
+    translator=WarehouseTranslator(),
+    manifest=MANIFEST,
+    select=CONFORMED_SELECTION,
+    exclude="",
+    selector="",
+    io_manager_key=None,
+    project=dbt_project,
+)
+
+
+@dg.multi_asset_check(specs=CONFORMED_TEST_SPECS, can_subset=True, name="conformed_sources_tests")
+def conformed_sources_tests(
+    context: dg.AssetCheckExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
+):
+    """The conformed sources' dbt tests (`dbt test`). Their blocking checks gate as the great-expectations
+    gates' do: a failed one keeps the metrics and marts, and all that publishes them, from running."""
+    selected = context.selected_asset_check_keys
+    every = len(selected) == len(CONFORMED_TEST_SPECS)
+    select = CONFORMED_SELECTION if every else " ".join(sorted(key.name for key in selected))
+    options = {"manifest": MANIFEST, "dagster_dbt_translator": WarehouseTranslator()}
+    for event in _dbt(
+        context.op_execution_context,
+        dbt,
+        warehouse,
+        ["test", "--select", select],
+        raise_on_error=False,
+        cli_options=options,
+    ):
+        # Outside an asset step dagster-dbt reports a test as a bare evaluation; as this check's result
+        # it carries the check's blocking flag.
+        if isinstance(event, dg.AssetCheckEvaluation) and event.asset_check_key in selected:
+            yield dg.AssetCheckResult(
+                asset_key=event.asset_key,
+                check_name=event.check_name,
+                passed=event.passed,
+                severity=event.severity,
+                metadata=event.metadata,
+            )
 
 
 @dbt_assets(

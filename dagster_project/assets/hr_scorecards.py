@@ -3,9 +3,9 @@
 They name people, so they never go through the BI snapshot: they are read from the working database
 (read-only) and written to `data/hr/scorecards/<period>/`, beside `data/scorecards/` but outside
 `data/published/`. They depend on the BI snapshot too, for its place in the graph (the snapshot runs only
-when every blocking check passed), and because the monthly job does not rerun the gates, the asset reads
-the latest run's verdicts in `marts.quality_results` and refuses to render when a blocking one failed:
-employee scores held back by a failed gate are never handed to HR either.
+when every blocking check passed), and because the monthly job does not rerun the gates, the asset asks
+Dagster which blocking checks failed in the latest run that judged any (`quality.run_verdicts`) and
+refuses to render when one did: employee scores held back by a failed gate are never handed to HR either.
 """
 
 from pathlib import Path
@@ -54,7 +54,7 @@ def _render(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
             f"No employee is scored in {month} (hr.fct_employee_scorecard has "
             f"{min(months, default='-')} to {max(months, default='-')})."
         )
-    held_back = _failed_blocking_checks(working)
+    held_back = _failed_blocking_checks(context.instance)
     if held_back:
         raise dg.Failure(
             f"The latest pipeline run failed {len(held_back)} blocking check(s) "
@@ -89,16 +89,11 @@ def _people(working: Path, period: str) -> int:
         return int(connection.execute(query, [period]).fetchone()[0])
 
 
-def _failed_blocking_checks(working: Path) -> list[str]:
-    """The blocking checks the latest run recorded as failed (dbt tests and GX checks alike)."""
-    from connectors.landing.database import connect
+def _failed_blocking_checks(instance: dg.DagsterInstance) -> list[str]:
+    """The blocking checks that failed in the latest run that judged any (dbt tests and GX checks alike)."""
+    from dagster_project.quality.run_verdicts import check_evaluations, failed_blocking, latest_checked_run
 
-    with connect(working, read_only=True) as connection:
-        rows = connection.execute(
-            """
-            select distinct check_name from marts.quality_results
-            where severity = 'blocking' and not passed
-                and run_id = (select run_id from marts.quality_results order by checked_at desc limit 1)
-            order by 1"""
-        ).fetchall()
-    return [name for (name,) in rows]
+    run_id = latest_checked_run(instance)
+    if run_id is None:
+        return []
+    return sorted({e.check_name for e in failed_blocking(check_evaluations(instance, run_id))})

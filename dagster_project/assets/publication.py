@@ -12,7 +12,7 @@ from connectors.landing.database import connect
 from connectors.landing.file_modes import make_passable
 from dagster_project.publish.ranking import latest_ranking
 from dagster_project.publish.snapshot import (
-    BI_TABLES,
+    MART_TABLES,
     OLDEST_BI_DUCKDB,
     PUBLISHED_DB,
     pseudonym_key,
@@ -21,7 +21,7 @@ from dagster_project.publish.snapshot import (
 from dagster_project.resources import Warehouse, refusals_as_failures
 
 PUBLISHED_DIR = "published"
-MART_DEPS = [dg.AssetKey(["marts", table]) for table in BI_TABLES if table != "quality_results"]
+MART_DEPS = [dg.AssetKey(["marts", table]) for table in MART_TABLES]
 
 
 def published_dir(warehouse: str | Path) -> Path:

@@ -12,12 +12,13 @@ import dagster as dg
 from connectors.landing.database import connect
 from connectors.landing.file_modes import make_passable
 from dagster_project.assets.publication import PUBLISHED_DB, published_dir
+from dagster_project.company import COMPANY_TIMEZONE
 from dagster_project.resources import Warehouse
 
 SCORECARDS_DIR = "scorecards"
 # The earliest month any simulator scale (and a real company onboarding two years back) has data for.
 FIRST_MONTH = "2024-01-01"
-monthly = dg.MonthlyPartitionsDefinition(start_date=FIRST_MONTH, timezone="Asia/Shanghai", end_offset=1)
+monthly = dg.MonthlyPartitionsDefinition(start_date=FIRST_MONTH, timezone=COMPANY_TIMEZONE, end_offset=1)
 
 
 def scorecards_dir(warehouse: str | Path) -> Path:

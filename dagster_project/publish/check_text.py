@@ -26,8 +26,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from dagster_project.publish.check_words import (
-    DBT_TEST_PLACE,
-    GENERIC,
     GX_ZH,
     PLACES_ZH,
     SINGULAR_FALLBACK,
@@ -38,6 +36,7 @@ from dagster_project.publish.check_words import (
 from dagster_project.publish.i18n import code
 from dagster_project.quality import checks as gx
 from dagster_project.quality.dbt_tests import node_under_test
+from dagster_project.quality.test_words import GENERIC
 
 DBT_ENGINE = "dbt"
 # dbt writes a test's ref as Jinja: `ref('stg_erp__gl_entries')`, or `source('erp', 'gl_entries')`.
@@ -162,7 +161,7 @@ class CheckGlossary:
         observed: str | None,
         lang: str,
     ) -> CheckText:
-        """A check's row of `marts.quality_results` as HR reads it in `lang`."""
+        """A check's row of `quality_results` as HR reads it in `lang`."""
         name, meaning = self.name_and_meaning(check_name, asset, engine, lang)
         return CheckText(
             name,
@@ -287,12 +286,7 @@ class CheckGlossary:
         return worded + (Markup(escape(f"{'：' if lang == 'zh' else ': '}{value}")) if value else Markup(""))
 
     def place(self, check_name: str, location: str, lang: str) -> Markup:
-        """A place a check names, worded for the language (a dbt test in it by its name, never its id)."""
-        if check_name == "conformed_sources_pass_their_dbt_tests":
-            match = DBT_TEST_PLACE.match(location)
-            if match:
-                name, _ = self._dbt(match[1], match[2], lang)
-                return Markup("{}（{}）" if lang == "zh" else "{} ({})").format(name, code(match[2]))
+        """A place a check names, worded for the language."""
         if lang == "en":
             return Markup(escape(location))
         family = SOURCE_CHECK.match(check_name)

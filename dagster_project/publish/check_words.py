@@ -3,8 +3,9 @@ great-expectations checks, the singular dbt tests and the places the checks name
 
 The English of a great-expectations check and of a singular dbt test is its own definition's (the
 `meaning` in dagster_project/quality/checks.py; the test's description): only their Chinese is here. A
-generic dbt test has no words of its own beyond its kind and arguments, so both languages are here, once
-per kind. `check_text` puts them together for a page.
+generic dbt test has no words of its own beyond its kind and arguments: both its languages are in
+`dagster_project/quality/test_words.py`, once per kind, which the Dagster check's description reads too.
+`check_text` puts them together for a page.
 """
 
 from __future__ import annotations
@@ -14,52 +15,11 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
+from dagster_project.company import EMPLOYEE_ROLLUP_TOLERANCE, REPORTING_CURRENCY
 from dagster_project.publish.i18n import code
 from dagster_project.quality import checks as gx
 
 SYSTEMS_ZH = {"hr": "HR 系统", "erp": "ERP 系统", "ticketing": "工单系统", "crm": "CRM 系统"}
-
-# The generic dbt tests, worded once per kind: {model}, {column} and the kind's arguments arrive as code.
-GENERIC: dict[str, dict[str, tuple[str, str]]] = {
-    "en": {
-        "not_null": ("Never empty: {column}", "Every row of {model} has a {column}; a row without one "
-                     "cannot be counted or joined."),
-        "unique": ("No duplicates: {column}", "No two rows of {model} share a {column}; a duplicate would "
-                   "be counted twice."),
-        "unique_combination_of": ("One row per {columns}", "{model} holds one row per combination of "
-                                  "{columns}; a duplicate would be counted twice."),
-        "accepted_values": ("Known codes only: {column}", "{column} in {model} is one of {values}; any "
-                            "other value is a code the warehouse does not know."),
-        "relationships": ("Refers to an existing record: {column}", "Every {column} in {model} is found as "
-                          "{field} in {to}; a row pointing to a missing record joins to nothing."),
-        "ties_share_a_rank": ("Equal indexes share a rank: {column}", "Rows of {model} with an equal "
-                              "{index} within one {within} hold the same {column}."),
-        "conforms_to_metric_catalog": ("Observations conform to the metric catalog", "Every observation "
-                                       "in {model} is of a catalog metric, in its unit and grain, within "
-                                       "its valid range, for a department whose family it applies to."),
-        "": ("Data test {kind}", "A dbt data test ({kind}) of {model}."),
-    },
-    "zh": {
-        "not_null": ("不得为空：{column}", "{model} 的每一行都必须有 {column}；缺少该值的行无法计入或关联。"),
-        "unique": ("不得重复：{column}", "{model} 中任意两行的 {column} 都不相同；重复的行会被计算两次。"),
-        "unique_combination_of": ("每个 {columns} 组合只有一行",
-                                  "{model} 中每个 {columns} 组合只有一行；重复的行会被计算两次。"),
-        "accepted_values": ("只允许已知代码：{column}",
-                            "{model} 的 {column} 只能是 {values} 之一；其他值是数据仓库不认识的代码。"),
-        # A value list with phrases in it (`not a date`) is the data's own wording: not repeated in Chinese.
-        "accepted_values_phrases": ("只允许已知代码：{column}",
-                                    "{model} 的 {column} 只能取测试列出的值；其他值是数据仓库不认识的代码。"),
-        "relationships": ("引用的记录必须存在：{column}",
-                          "{model} 中的每个 {column} 都必须能在 {to} 的 {field} 中找到；"
-                          "指向不存在记录的行无法关联。"),
-        "ties_share_a_rank": ("指数相同则名次相同：{column}",
-                              "{model} 中同一 {within} 内 {index} 相等的行，{column} 必须相同。"),
-        "conforms_to_metric_catalog": ("观测值符合指标目录",
-                                       "{model} 中的每条观测值都属于目录中的指标，单位和粒度与目录一致，"
-                                       "数值在有效范围内，且所属部门的类别适用该指标。"),
-        "": ("数据测试 {kind}", "{model} 的 dbt 数据测试（{kind}）。"),
-    },
-}  # fmt: skip
 
 # The singular dbt tests in Chinese: name and meaning (their English is the test's own description).
 SINGULAR_ZH: dict[str, tuple[str, str]] = {
@@ -109,10 +69,6 @@ def _pct(value: float, decimals: int = 0) -> str:
 
 # The great-expectations checks in Chinese: name, meaning, band. `{source}` is the source's Chinese name.
 GX_ZH: dict[str, tuple[str, str, str]] = {
-    "conformed_sources_pass_their_dbt_tests": (
-        "已整合的源数据通过全部 dbt 测试",
-        "已整合的源数据未通过键、非空、引用关系或评分方案合理性测试（位置列出测试及其模型）。",
-        "本次运行中已整合源数据的每项阻断级 dbt 测试均通过"),
     "cost_centers_resolve": (
         "成本中心均对应到部门",
         "部分总账分录记入的成本中心没有对应任何部门：这些成本不计入任何部门的实际数，预算偏差被低估。",
@@ -129,7 +85,7 @@ GX_ZH: dict[str, tuple[str, str, str]] = {
         "CRM 收入与 ERP 开票一致",
         "ERP 开票金额与 CRM 记录的成交金额不同：收入达成率与财务收入不一致。",
         f"按成交月份，同一批商机的 ERP 开票金额与 CRM 赢单金额相差不超过 ±{_pct(gx.REVENUE_TOLERANCE)}"
-        f"（{gx.REPORTING_CURRENCY}）"),
+        f"（{REPORTING_CURRENCY}）"),
     "headcount_matches_payroll": (
         "在职人数与工资发放一致",
         "HR 与工资发放对部门在职人员的认定不一致：基于人数的比率（离职率、人均支持量）分母有误。",
@@ -142,7 +98,7 @@ GX_ZH: dict[str, tuple[str, str, str]] = {
     "money_in_the_reporting_currency": (
         "金额已换算为报告币种",
         "某笔金额在其日期没有汇率（或被重复换算）：收入与预算指标会混用币种。",
-        f"每笔金额均按其日期的 ERP 汇率换算为 {gx.REPORTING_CURRENCY}"),
+        f"每笔金额均按其日期的 ERP 汇率换算为 {REPORTING_CURRENCY}"),
     "units_as_declared": (
         "数值单位与声明一致",
         "数值远超该单位的合理范围：通常是把分钟当作声明的小时发送，使培训时长和响应时间放大六十倍。",
@@ -166,7 +122,7 @@ GX_ZH: dict[str, tuple[str, str, str]] = {
         "员工汇总与部门指数一致",
         "部门指数与其员工汇总反映的情况不同：有人未计入汇总（新员工、空缺、经理），部门依赖无人承担的指标，"
         "或少数远超目标的员工抬高了部门汇总值，却没有抬高封顶后个人得分的平均值。位置说明属于哪种情况。",
-        f"每个部门指数与其已评分员工按任职月数加权的平均指数相差不超过 {gx.EMPLOYEE_ROLLUP_TOLERANCE:g} 分"),
+        f"每个部门指数与其已评分员工按任职月数加权的平均指数相差不超过 {EMPLOYEE_ROLLUP_TOLERANCE:g} 分"),
     "employee_grades_calibrated": (
         "员工等级分布经过校准",
         "某组的等级过于集中（人人优秀或人人不合格），超出 HR 的预期：评价过宽或过严、目标过易或过难，"
@@ -179,7 +135,6 @@ def codes(values: list[object], lang: str) -> Markup:
     return Markup("、" if lang == "zh" else ", ").join(code(v) for v in values)
 
 
-DBT_TEST_PLACE = re.compile(r"^dbt test (\S+) on (\S+)$")
 UNREADABLE_MONTH = "date unreadable"  # checks.MONTH's place for a date the source sent malformed
 
 

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from connectors.landing.file_modes import write_atomically
 from dagster_project.publish import i18n
+from dagster_project.publish.glossary import TERMS
 from dagster_project.publish.scorecard_data import Scorecard, load_scorecard
 from dagster_project.publish.sheets import (
     CHANGE,
@@ -34,7 +35,7 @@ from dagster_project.publish.sheets import (
 )
 
 ZH_DIR = "zh"  # scorecards.ZH_DIR: the Chinese files' folder
-SHEETS = {"ranking": {"en": "Ranking", "zh": "排名"}, "evidence": {"en": "Evidence", "zh": "数据依据"}}
+SHEETS = {"ranking": TERMS["ranking"], "evidence": TERMS["evidence"]}
 RANKING_SHEET = SHEETS["ranking"]["en"]
 EVIDENCE_SHEET = SHEETS["evidence"]["en"]
 INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -42,70 +43,70 @@ INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 def _ranking_columns(lang: str) -> tuple[Column, ...]:
     return (
-        Column("Rank", "排名", INTEGER),
-        Column("Department id", "部门编号"),
-        *name_columns(lang, "Department", "部门"),
-        Column("Family", "类别"),
-        Column("Index", "指数", INDEX),
-        Column("Grade", "等级"),
-        Column("Core", "核心", INDEX),
-        Column("Extension", "扩展", INDEX),
-        Column("Previous period", "上期"),
-        Column("Previous index", "上期指数", INDEX),
-        Column("Change", "变化", CHANGE),
-        Column("Rank in family", "类别内排名", INTEGER),
-        Column("Weight coverage %", "权重覆盖率 %", INDEX),
-        Column("Metrics observed", "有数据指标数", INTEGER),
-        Column("Metrics in scheme", "方案指标数", INTEGER),
-        Column("Records", "记录数", INTEGER),
-        Column("Headcount", "人数", INTEGER),
-        Column("Scoring scheme", "评分方案"),
+        Column.of("rank", INTEGER),
+        Column.of("department_id"),
+        *name_columns(lang, "department"),
+        Column.of("family"),
+        Column.of("index", INDEX),
+        Column.of("grade"),
+        Column.of("core", INDEX),
+        Column.of("extension", INDEX),
+        Column.of("previous_period"),
+        Column.of("previous_index", INDEX),
+        Column.of("change", CHANGE),
+        Column.of("rank_in_family", INTEGER),
+        Column.of("weight_coverage", INDEX),
+        Column.of("metrics_observed", INTEGER),
+        Column.of("metrics_in_scheme", INTEGER),
+        Column.of("records", INTEGER),
+        Column.of("headcount", INTEGER),
+        Column.of("scheme"),
     )
 
 
 def _metric_columns(lang: str) -> tuple[Column, ...]:
     return (
-        Column("Scorecard", "评分卡"),
-        Column("Tier", "层级"),
-        Column("Metric id", "指标编号"),
-        *name_columns(lang, "Metric", "指标"),
-        Column("Value", "数值", NUMBER),
-        Column("Unit", "单位"),
+        Column.of("scorecard"),
+        Column.of("tier"),
+        Column.of("metric_id"),
+        *name_columns(lang, "metric"),
+        Column.of("value", NUMBER),
+        Column.of("unit"),
         *SCORE_COLUMNS,
-        Column("Records", "记录数", INTEGER),
-        Column("Numerator", "分子", NUMBER),
-        Column("Denominator", "分母", NUMBER),
-        Column("Direction", "方向"),
+        Column.of("records", INTEGER),
+        Column.of("numerator_column", NUMBER),
+        Column.of("denominator_column", NUMBER),
+        Column.of("direction"),
     )
 
 
 def _summary_columns(lang: str) -> tuple[Column, ...]:
     return (
-        Column("Department id", "部门编号"),
-        *name_columns(lang, "Department", "部门"),
-        Column("Family", "类别"),
-        Column("Period", "期间"),
-        Column("Index", "指数", INDEX),
-        Column("Grade", "等级"),
-        Column("Core", "核心", INDEX),
-        Column("Extension", "扩展", INDEX),
-        Column("Rank", "排名", INTEGER),
-        Column("Rank in family", "类别内排名", INTEGER),
-        Column("Change", "变化", CHANGE),
-        Column("Previous period", "上期"),
-        Column("Support index", "支持指数", INDEX),
-        Column("Support grade", "支持等级"),
-        Column("Scoring scheme", "评分方案"),
-        Column("Headcount", "人数", INTEGER),
+        Column.of("department_id"),
+        *name_columns(lang, "department"),
+        Column.of("family"),
+        Column.of("period"),
+        Column.of("index", INDEX),
+        Column.of("grade"),
+        Column.of("core", INDEX),
+        Column.of("extension", INDEX),
+        Column.of("rank", INTEGER),
+        Column.of("rank_in_family", INTEGER),
+        Column.of("change", CHANGE),
+        Column.of("previous_period"),
+        Column.of("support_index", INDEX),
+        Column.of("support_grade"),
+        Column.of("scheme"),
+        Column.of("headcount", INTEGER),
     )
 
 
 def _evidence_columns(lang: str) -> tuple[Column, ...]:
     return (
-        Column("Department id", "部门编号"),
-        Column("Department", "部门"),
-        Column("Metric id", "指标编号"),
-        Column("Metric", "指标"),
+        Column.of("department_id"),
+        Column.of("department"),
+        Column.of("metric_id"),
+        Column.of("metric"),
         *RECORD_COLUMNS,
     )
 
@@ -180,18 +181,18 @@ def _department(sheet: Sheet, scorecard: Scorecard, department_id: str) -> None:
             formats=dict.fromkeys((5, 7, 8), PERCENT) if m.unit == "ratio" else None,
         )  # fmt: skip
     totals = [
-        ("Index", "指数", row.contribution_index),
-        ("Core subtotal", "核心小计", row.core_subtotal),
-        ("Extension subtotal", "扩展小计", row.extension_subtotal),
+        (TERMS["index"], row.contribution_index),
+        (TERMS["core_subtotal"], row.core_subtotal),
+        (TERMS["extension_subtotal"], row.extension_subtotal),
     ]
     if support is not None:
-        totals.append(("Support index", "支持指数", support.support_index))
-    for en, zh, value in totals:
+        totals.append((TERMS["support_index"], support.support_index))
+    for term, value in totals:
         values: list[object] = [None] * len(columns)
         values[0] = word("scorecard", TOTAL)
-        values[3], values[4] = names(en, zh)
+        values[3], values[4] = names(term.en, term.zh)
         values[WEIGHTED_CONTRIBUTION] = value
-        sheet.add(columns, values, total=en == "Index", in_table=False)
+        sheet.add(columns, values, total=term is TERMS["index"], in_table=False)
 
 
 def _evidence(sheet: Sheet, scorecard: Scorecard) -> None:

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from connectors.landing.file_modes import remove_partial_files
 from connectors.landing.tables import raw_table
 from dagster_project.publish import i18n
-from dagster_project.publish.hr_i18n import counted, hr_markup, reason
+from dagster_project.publish.hr_i18n import counted, reason
 from dagster_project.publish.hr_scorecard_data import (
     DepartmentPeople,
     HrScorecard,
@@ -79,10 +79,10 @@ class _Site:
             "html_lang": i18n.LANGUAGE_TAGS[lang],
             "css": stylesheet(),
             "confidential": CONFIDENTIAL,
-            "t": lambda key, **values: hr_markup(lang, key, **values),
-            "t_other": lambda key, **values: hr_markup(other, key, **values),
+            "t": lambda key, **values: i18n.markup(lang, key, **values),
+            "t_other": lambda key, **values: i18n.markup(other, key, **values),
             "counted": lambda key, n, **values: counted(lang, key, n, **values),
-            "months": lambda n: counted(lang, "months", n),
+            "months": lambda n: counted(lang, "n_months", n),
             "nm": lambda en, zh: i18n.in_order(lang, en, zh)[0],
             "alt": lambda en, zh: i18n.in_order(lang, en, zh)[1],
             "reason": lambda text: reason(lang, text),

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from connectors.landing.file_modes import write_atomically
 from dagster_project.publish import i18n
+from dagster_project.publish.glossary import TERMS
 from dagster_project.publish.hr_i18n import reason
 from dagster_project.publish.hr_scorecard_data import DepartmentPeople, HrScorecard, PersonRecord, RoleScore
 from dagster_project.publish.sheets import (
@@ -32,64 +33,58 @@ from dagster_project.publish.sheets import (
     name_columns,
 )
 
-CONFIDENTIAL = "HR confidential / 仅限人力资源"
+CONFIDENTIAL = TERMS["hr_confidential"].both
 EVIDENCE_XLSX_CAP = 50_000  # rows of a workbook's Evidence sheet before records per metric are capped
-SHEETS = {
-    "summary": {"en": "Summary", "zh": "概览"},
-    "ranking": {"en": "Ranking", "zh": "排名"},
-    "metrics": {"en": "Metrics", "zh": "指标"},
-    "evidence": {"en": "Evidence", "zh": "数据依据"},
-    "calibration": {"en": "Calibration", "zh": "校准"},
-}
+SHEETS = {key: TERMS[key] for key in ("summary", "ranking", "metrics", "evidence", "calibration")}
 SUMMARY_SHEET, RANKING_SHEET, METRICS_SHEET, EVIDENCE_SHEET, CALIBRATION_SHEET = (
     SHEETS[key]["en"] for key in ("summary", "ranking", "metrics", "evidence", "calibration")
 )
 
 
 PERSON_COLUMNS = (
-    Column("Employee id", "员工编号"),
-    Column("Employee number", "工号"),
-    Column("Name", "姓名"),
-    Column("Role id", "岗位编号"),
+    Column.of("employee_id"),
+    Column.of("employee_number"),
+    Column.of("name"),
+    Column.of("role_id"),
 )
 
 
 def ranking_columns(lang: str) -> tuple[Column, ...]:
     return (
-        Column("Rank in department", "部门内排名", INTEGER),
+        Column.of("rank_in_department", INTEGER),
         *PERSON_COLUMNS,
-        *name_columns(lang, "Role", "岗位"),
-        Column("Months in role", "任职月数", INTEGER),
-        Column("Index", "指数", INDEX),
-        Column("Core", "核心", INDEX),
-        Column("Extension", "扩展", INDEX),
-        Column("Grade", "等级"),
-        Column("Rank in role", "岗位内排名", INTEGER),
-        Column("Employees in role", "岗位人数", INTEGER),
-        Column("Rank in department role", "部门岗位内排名", INTEGER),
-        Column("Employees in department role", "部门岗位人数", INTEGER),
-        Column("Weight coverage %", "权重覆盖率 %", INDEX),
-        Column("Metrics observed", "有数据指标数", INTEGER),
-        Column("Metrics in template", "模板指标数", INTEGER),
-        Column("Records", "记录数", INTEGER),
-        Column("Scoring scheme", "评分方案"),
+        *name_columns(lang, "role"),
+        Column.of("months_in_role", INTEGER),
+        Column.of("index", INDEX),
+        Column.of("core", INDEX),
+        Column.of("extension", INDEX),
+        Column.of("grade"),
+        Column.of("rank_in_role", INTEGER),
+        Column.of("employees_in_role", INTEGER),
+        Column.of("rank_in_department_role", INTEGER),
+        Column.of("employees_in_department_role", INTEGER),
+        Column.of("weight_coverage", INDEX),
+        Column.of("metrics_observed", INTEGER),
+        Column.of("metrics_in_template", INTEGER),
+        Column.of("records", INTEGER),
+        Column.of("scheme"),
     )
 
 
 def _metric_columns(lang: str) -> tuple[Column, ...]:
     return (
         *PERSON_COLUMNS,
-        Column("Tier", "层级"),
-        Column("Metric id", "指标编号"),
-        *name_columns(lang, "Metric", "指标"),
-        Column("Value", "数值", NUMBER),
-        Column("Unit", "单位"),
-        Column("Numerator", "分子", NUMBER),
-        Column("Denominator", "分母", NUMBER),
-        Column("Records", "记录数", INTEGER),
+        Column.of("tier"),
+        Column.of("metric_id"),
+        *name_columns(lang, "metric"),
+        Column.of("value", NUMBER),
+        Column.of("unit"),
+        Column.of("numerator_column", NUMBER),
+        Column.of("denominator_column", NUMBER),
+        Column.of("records", INTEGER),
         *SCORE_COLUMNS,
-        Column("Direction", "方向"),
-        Column("Observed", "有数据"),
+        Column.of("direction"),
+        Column.of("observed_column"),
     )
 
 
@@ -98,78 +93,36 @@ RATIO_CELLS = (8, 13, 14)  # value, target and floor of a ratio metric are shown
 # Lean on purpose: names are on the Ranking and Metrics sheets, and the parts are plain numbers (a styled
 # cell costs twice a plain one).
 EVIDENCE_COLUMNS = (
-    Column("Employee id", "员工编号"),
-    Column("Name", "姓名"),
-    Column("Role id", "岗位编号"),
-    Column("Metric id", "指标编号"),
+    Column.of("employee_id"),
+    Column.of("name"),
+    Column.of("role_id"),
+    Column.of("metric_id"),
     *RECORD_COLUMNS,
 )
 
 
 def _calibration_columns(lang: str) -> tuple[Column, ...]:
     return (
-        Column("Role id", "岗位编号"),
-        *name_columns(lang, "Role", "岗位"),
-        Column("Group size", "组内人数", INTEGER),
-        Column("Grade", "等级"),
-        Column("Employees", "人数", INTEGER),
-        Column("Share", "占比", PERCENT),
-        Column("Target share", "目标占比", PERCENT),
-        Column("Tolerance", "容差", PERCENT),
-        Column("Deviation", "偏差", "+0.0%;-0.0%;0.0%"),
-        Column("Off target", "超出容差"),
-        Column("Flagged for review", "需复核"),
+        Column.of("role_id"),
+        *name_columns(lang, "role"),
+        Column.of("group_size", INTEGER),
+        Column.of("grade"),
+        Column.of("employees", INTEGER),
+        Column.of("share", PERCENT),
+        Column.of("target_share", PERCENT),
+        Column.of("tolerance", PERCENT),
+        Column.of("deviation", "+0.0%;-0.0%;0.0%"),
+        Column.of("off_target_column"),
+        Column.of("flagged_for_review_column"),
     )
 
 
-SUMMARY_COLUMNS = (Column("Item", "项目"), Column("Value", "内容"))
-# The Summary sheet's items: the English workbook says them in both languages, the Chinese in Chinese.
-ITEMS = {
-    "classification": ("Classification", "密级"),
-    "department": ("Department", "部门"),
-    "period": ("Period", "期间"),
-    "people": ("People scored", "评分人数"),
-    "role_rows": ("Role rows", "岗位行数"),
-    "department_index": ("Department index", "部门指数"),
-    "rollup": ("Roll-up of its people", "员工汇总指数"),
-    "difference": ("Difference", "差异"),
-    "reconciliation": ("Reconciliation", "核对"),
-    "reason": ("Reason {i}", "原因 {i}"),
-    "calibration_flag": ("Calibration flag", "校准标记"),
-    "evidence": ("Evidence", "数据依据"),
-}
-WORDS = {
-    "en": {
-        "within": "within tolerance ({tolerance})",
-        "outside": "OUTSIDE tolerance ({tolerance})",
-        "tolerance": "±{n} points",
-        "off": "{grade} {share} vs {target}",
-        "shares_off": "shares off target",
-        "all_evidence": "All {total:,} source records are on the Evidence sheet.",
-        "capped_evidence": (
-            "{kept:,} of {total:,} source records on the Evidence sheet (the first {cap:,} per person and "
-            "metric, to stay within {limit:,} rows); hr.employee_metric_evidence has them all."
-        ),
-        "title": "{department}: employee scorecards {period}",
-    },
-    "zh": {
-        "within": "在容差之内（{tolerance}）",
-        "outside": "超出容差（{tolerance}）",
-        "tolerance": "±{n} 分",
-        "off": "{grade} 占 {share}，目标 {target}",
-        "shares_off": "占比偏离目标",
-        "all_evidence": "“数据依据”工作表列出全部 {total:,} 条源记录。",
-        "capped_evidence": (
-            "“数据依据”工作表列出 {total:,} 条源记录中的 {kept:,} 条（每人每项指标前 {cap:,} 条，"
-            "以免超过 {limit:,} 行）；hr.employee_metric_evidence 包含全部记录。"
-        ),
-        "title": "{department}：员工评分卡 {period}",
-    },
-}
+SUMMARY_COLUMNS = (Column.of("item"), Column.of("summary_value"))
 
 
 def _item(lang: str, key: str, **values: object) -> str:
-    en, zh = (text.format(**values) for text in ITEMS[key])
+    """A Summary sheet item: the English workbook says it in both languages, the Chinese in Chinese."""
+    en, zh = TERMS[key].en.format(**values), TERMS[key].zh.format(**values)
     return zh if lang == "zh" else f"{en} / {zh}"
 
 
@@ -208,9 +161,9 @@ class _Evidence:
 
     def note(self, lang: str) -> str:
         if self.cap is None:
-            return WORDS[lang]["all_evidence"].format(total=self.total)
+            return TERMS["workbook_all_evidence"][lang].format(total=self.total)
         kept = sum(min(len(records), self.cap) for *_, records in self.groups)
-        return WORDS[lang]["capped_evidence"].format(
+        return TERMS["workbook_capped_evidence"][lang].format(
             kept=kept, total=self.total, cap=self.cap, limit=EVIDENCE_XLSX_CAP
         )
 
@@ -220,33 +173,37 @@ def _person(r: RoleScore) -> tuple[object, ...]:
 
 
 def _summary(sheet: Sheet, sc: HrScorecard, dept: DepartmentPeople, evidence_note: str) -> None:
-    lang, words, rec = sheet.lang, WORDS[sheet.lang], dept.reconciliation
+    lang, rec = sheet.lang, dept.reconciliation
     name, other = i18n.in_order(lang, dept.name_en, dept.name_zh)
     rows: list[tuple[str, object]] = [
         (_item(lang, "classification"), CONFIDENTIAL),
         (_item(lang, "department"), f"{dept.department_id} {name} / {other}"),
         (_item(lang, "period"), sc.period.id),
-        (_item(lang, "people"), len(dept.people)),
+        (_item(lang, "people_scored_item"), len(dept.people)),
         (_item(lang, "role_rows"), len(dept.roles)),
     ]
     if rec is not None:
-        tolerance = words["tolerance"].format(n=rec.tolerance_points)
-        verdict = words["within" if rec.is_within_tolerance else "outside"].format(tolerance=tolerance)
+        tolerance = TERMS["workbook_tolerance"][lang].format(n=rec.tolerance_points)
+        verdict = TERMS["workbook_within" if rec.is_within_tolerance else "workbook_outside"][lang].format(
+            tolerance=tolerance
+        )
         rows += [
             (_item(lang, "department_index"), rec.department_index),
-            (_item(lang, "rollup"), rec.employee_rollup_index),
+            (_item(lang, "rollup_index"), rec.employee_rollup_index),
             (_item(lang, "difference"), rec.difference),
             (_item(lang, "reconciliation"), verdict),
-            *((_item(lang, "reason", i=i), reason(lang, text)) for i, text in enumerate(rec.reasons, 1)),
+            *((_item(lang, "reason_n", i=i), reason(lang, text)) for i, text in enumerate(rec.reasons, 1)),
         ]
     for group in dept.flagged:
         off = ", ".join(
-            words["off"].format(grade=g.grade, share=f"{g.share:.0%}", target=f"{g.target_share:.0%}")
+            TERMS["workbook_off"][lang].format(
+                grade=g.grade, share=f"{g.share:.0%}", target=f"{g.target_share:.0%}"
+            )
             for g in group.grades
             if g.is_off_target
         )
         role = i18n.in_order(lang, group.role_name_en, group.role_name_zh)[0]
-        rows.append((_item(lang, "calibration_flag"), f"{role}: {off or words['shares_off']}"))
+        rows.append((_item(lang, "calibration_flag"), f"{role}: {off or TERMS['workbook_shares_off'][lang]}"))
     rows.append((_item(lang, "evidence"), evidence_note))
     sheet.header(SUMMARY_COLUMNS)
     for item, value in rows:
@@ -262,7 +219,9 @@ def build_department_workbook(sc: HrScorecard, dept: DepartmentPeople, path: Pat
     workbook = Workbook(write_only=True)
     names, word = partial(i18n.in_order, lang), partial(i18n.value_word, lang)
     department = names(dept.name_en, dept.name_zh)[0]
-    workbook.properties.title = WORDS[lang]["title"].format(department=department, period=sc.period.id)
+    workbook.properties.title = TERMS["workbook_title"][lang].format(
+        department=department, period=sc.period.id
+    )
     workbook.properties.subject = workbook.properties.keywords = CONFIDENTIAL
     workbook.properties.language = i18n.LANGUAGE_TAGS[lang]
 

@@ -18,10 +18,11 @@ import duckdb
 
 from connectors.landing.database import has_table
 from dagster_project.publish import i18n
+from dagster_project.publish.glossary import TERMS
 
 ORIGINS_TABLE = "source_origins"
 # The banner's words, in both languages on every page, whichever language the page is in.
-DEMO_DATA = f"{i18n.label('en', 'demo_data')} / {i18n.label('zh', 'demo_data')}"
+DEMO_DATA = TERMS["demo_data"].both
 UNRECORDED = "not recorded"  # stg_ledger__loads' origin of batches landed before origins were kept
 
 
@@ -75,7 +76,8 @@ class Provenance:
 
     def workbook_line(self) -> str:
         """The first row of every sheet: the bilingual banner, or where the data came from."""
-        return self.bilingual_banner() or f"Data from / 数据来源: {self.sources_line('en').split(': ', 1)[1]}"
+        hosts = self.sources_line("en").split(": ", 1)[1]
+        return self.bilingual_banner() or f"{TERMS['data_from'].both}: {hosts}"
 
     def as_dict(self) -> dict[str, Any]:
         """For the Parquet manifest: demo or not, and each source's origin."""

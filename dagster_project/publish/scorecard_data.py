@@ -8,6 +8,7 @@ beside BI readers and never takes the writer's lock.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,9 +19,12 @@ from typing import Any
 import duckdb
 
 from connectors.landing.database import connect, has_table
+from connectors.sources import SOURCES
+from dagster_project.paths import DBT_PROJECT_DIR
 from dagster_project.publish.provenance import Provenance, load_provenance
 from dagster_project.publish.snapshot import HR_TIER_ASSETS
-from dagster_project.quality.counts import count_checks
+from dagster_project.quality.counts import count_checks, results_schema
+from dagster_project.quality.record import QUALITY_TABLE
 
 MARTS = "marts"
 MONTH_ID = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -29,7 +33,6 @@ QUARTER_ID = re.compile(r"^(\d{4})-Q([1-4])$")
 # freshness and volume checks are named after their source (`crm_is_fresh`).
 STAGING_ASSET = re.compile(r"^staging/stg_([a-z]+)__")
 SOURCE_CHECK = re.compile(r"^([a-z]+)_(?:is_fresh|volume_within_band)$")
-SOURCE_SYSTEMS = ("hr", "erp", "ticketing", "crm")
 
 
 class ScorecardError(ValueError):
@@ -247,7 +250,7 @@ class QualityFinding:
 
 @dataclass(frozen=True)
 class QualityRun:
-    """The latest run in marts.quality_results (None on the scorecard when the table is absent)."""
+    """The latest run of the verdicts the database keeps (None on the scorecard when there are none)."""
 
     run_id: str
     checked_at: datetime | None
@@ -264,13 +267,15 @@ class GradeBand:
     label_zh: str
 
 
-DEFAULT_GRADE_BANDS = (
-    GradeBand("S", 90, "Outstanding", "卓越"),
-    GradeBand("A", 80, "Exceeds expectations", "优秀"),
-    GradeBand("B", 70, "Meets expectations", "良好"),
-    GradeBand("C", 60, "Needs improvement", "待改进"),
-    GradeBand("D", 0, "Unsatisfactory", "不合格"),
-)
+GRADE_BANDS_SEED = DBT_PROJECT_DIR / "seeds" / "grade_bands.csv"
+
+
+def seed_grade_bands() -> tuple[GradeBand, ...]:
+    """The bands as the seed defines them (highest first): for a snapshot published before the marts
+    carried `grade_bands`, so that the scale shown is still the one the grades were given on."""
+    with GRADE_BANDS_SEED.open(newline="", encoding="utf-8") as seed:
+        rows = [{**r, "min_index": float(r["min_index"])} for r in csv.DictReader(seed)]
+    return tuple(GradeBand(**r) for r in sorted(rows, key=lambda r: r["min_index"], reverse=True))
 
 
 @dataclass(frozen=True)
@@ -332,25 +337,26 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 def _source_system(check_name: str, asset: str) -> str | None:
     if match := SOURCE_CHECK.match(check_name):
-        return match[1] if match[1] in SOURCE_SYSTEMS else None
+        return match[1] if match[1] in SOURCES else None
     if match := STAGING_ASSET.match(asset or ""):
-        return match[1] if match[1] in SOURCE_SYSTEMS else None
+        return match[1] if match[1] in SOURCES else None
     return None
 
 
 def _quality(con: duckdb.DuckDBPyConnection) -> QualityRun | None:
     """The latest run's checks on department-level data: the BI tier holds no HR-tier verdict, so
     the count is `CheckCount.department_level`, which the demo prints beside the whole run's."""
-    count = count_checks(con, schema=MARTS)
+    schema = results_schema(con)
+    count = count_checks(con, schema=schema)
     if count is None:
         return None
     checked_at = con.execute(
-        f"select max(checked_at) from {MARTS}.quality_results where run_id = ?", [count.run_id]
+        f"select max(checked_at) from {schema}.{QUALITY_TABLE} where run_id = ?", [count.run_id]
     ).fetchone()[0]
     rows = fetch_rows(
         con,
         f"""select check_name, asset, severity, passed, observed, expected, engine
-            from {MARTS}.quality_results where run_id = ? and asset not like '{HR_TIER_ASSETS}'
+            from {schema}.{QUALITY_TABLE} where run_id = ? and asset not like '{HR_TIER_ASSETS}'
                 and not passed
             order by severity = 'blocking' desc, check_name, asset""",
         [count.run_id],
@@ -374,11 +380,11 @@ def _quality(con: duckdb.DuckDBPyConnection) -> QualityRun | None:
 
 def load_grade_bands(con: duckdb.DuckDBPyConnection) -> tuple[GradeBand, ...]:
     if not has_table(con, MARTS, "grade_bands"):
-        return DEFAULT_GRADE_BANDS
+        return seed_grade_bands()
     rows = fetch_rows(
         con, f"select grade, min_index, label_en, label_zh from {MARTS}.grade_bands order by min_index desc"
     )
-    return tuple(GradeBand(**r) for r in rows) or DEFAULT_GRADE_BANDS
+    return tuple(GradeBand(**r) for r in rows) or seed_grade_bands()
 
 
 def _headcount(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, Headcount]:

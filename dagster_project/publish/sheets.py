@@ -3,9 +3,9 @@
 HR works on in Excel: filters, pivots, a chart for a board deck. So every figure is a number cell (a
 share stays the share, shown as a percentage), never text; every table a sheet holds has its header
 frozen and, for its main table, an autofilter; columns are sized to their content. Headers carry both
-languages, the workbook's own first (`Column.header`). The first row of every sheet, frozen with the
-headers, says where the data came from: a "Demo data / 演示数据" banner when the bundled simulator served
-it, the sources' hosts otherwise (`provenance`).
+languages, the workbook's own first (`Column.header`), in the glossary's terms (`Column.of`). The first
+row of every sheet, frozen with the headers, says where the data came from: a "Demo data / 演示数据"
+banner when the bundled simulator served it, the sources' hosts otherwise (`provenance`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from dagster_project.publish.charts import GRADE_COLOURS
+from dagster_project.publish.glossary import TERMS
 from dagster_project.publish.provenance import Provenance
 
 MAX_WIDTH = 60
@@ -47,6 +48,11 @@ class Column:
     zh: str
     number_format: str | None = None
 
+    @classmethod
+    def of(cls, key: str, number_format: str | None = None) -> Column:
+        """The column headed by the glossary's term `key`, as the pages name the same thing."""
+        return cls(TERMS[key].en, TERMS[key].zh, number_format)
+
     def header(self, lang: str) -> str:
         """The workbook's language first, the other below it: `Index\\n指数` or `指数\\nIndex`."""
         return f"{self.zh}\n{self.en}" if lang == "zh" else f"{self.en}\n{self.zh}"
@@ -54,26 +60,27 @@ class Column:
 
 # Runs of columns both workbooks hold, in the same order: how a metric line is scored, and a source record.
 SCORE_COLUMNS = (
-    Column("Target", "目标值", NUMBER),
-    Column("Floor", "下限", NUMBER),
-    Column("Score", "得分", INDEX),
-    Column("Weight %", "权重 %", INDEX),
-    Column("Effective weight %", "有效权重 %", INDEX),
-    Column("Weighted contribution", "贡献分", "0.00"),
+    Column.of("target", NUMBER),
+    Column.of("floor", NUMBER),
+    Column.of("score", INDEX),
+    Column.of("weight_pct", INDEX),
+    Column.of("effective_weight", INDEX),
+    Column.of("weighted_contribution", "0.00"),
 )
 RECORD_COLUMNS = (
-    Column("Month", "月份"),
-    Column("Source system", "源系统"),
-    Column("Stream", "数据流"),
-    Column("Record key", "记录键"),
-    Column("Numerator part", "分子部分"),
-    Column("Denominator part", "分母部分"),
+    Column.of("month"),
+    Column.of("source_system"),
+    Column.of("stream"),
+    Column.of("record_key"),
+    Column.of("numerator_part"),
+    Column.of("denominator_part"),
 )
 
 
-def name_columns(lang: str, en: str, zh: str) -> tuple[Column, Column]:
-    """A name column and its other language's: `Department`, `Department (zh)` in the English workbook;
-    `部门`, `部门英文名称` in the Chinese one."""
+def name_columns(lang: str, key: str) -> tuple[Column, Column]:
+    """A name column (the glossary's `key`) and its other language's: `Department`, `Department (zh)` in
+    the English workbook; `部门`, `部门英文名称` in the Chinese one."""
+    en, zh = TERMS[key].en, TERMS[key].zh
     if lang == "zh":
         return Column(en, zh), Column(f"{en} (en)", f"{zh}英文名称")
     return Column(en, zh), Column(f"{en} (zh)", f"{zh}名称")

@@ -21,9 +21,10 @@ Every snapshot says where its data came from (`marts.source_origins`, the `_snap
 `is_demo_data` and `data_origin`, the manifest's `origin`): see `provenance`.
 
 Employee-level data stays in the working database (the HR tier). Here only department-level tables are
-copied; where a record key names a person's record (the HR source's employees, reviews, time off,
-training), it is replaced by a keyed hash whose key comes from `DCW_PSEUDONYM_KEY`: stable across runs,
-different under another key, not reversible without it.
+copied; a column the dbt YAML tags `meta: {sensitive: true}` (a record key where it names a person's
+record: the HR source's employees, reviews, time off, training) is replaced by a keyed hash whose key
+comes from `DCW_PSEUDONYM_KEY`: stable across runs, different under another key, not reversible without
+it. The tags are read from dbt's manifest, so tagging a column is all it takes.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from pathlib import Path
 from connectors.landing.database import attach, connect
 from connectors.landing.file_modes import make_folder, make_private, make_readable
 from connectors.settings import PSEUDONYM_KEY_ENV, Secret
+from dagster_project.paths import DBT_MANIFEST
 from dagster_project.publish.descriptions import (
     QUALITY_RESULTS_DESCRIPTION,
     SNAPSHOT_DESCRIPTION,
@@ -48,6 +50,7 @@ from dagster_project.publish.descriptions import (
     write_described_parquet,
 )
 from dagster_project.publish.provenance import load_provenance
+from dagster_project.quality.record import QUALITY_RESULTS, QUALITY_TABLE
 
 PUBLISHED_DB = "warehouse.duckdb"
 PARQUET_LINK = "parquet"
@@ -62,15 +65,6 @@ LOCAL_KEY_FILE = Path("secrets") / "pseudonym.key"
 BI_STORAGE_VERSION = "v1.1.0"
 OLDEST_BI_DUCKDB = "0.10.3"
 
-# Record keys of these HR streams identify a person (or embed their employee id): pseudonymized.
-PERSON_STREAMS = (
-    "employees",
-    "reviews",
-    "time_off_requests",
-    "training_records",
-    "applications",
-    "job_history",
-)
 # Asset keys of the HR tier (employee level) start with this: their check verdicts stay in that tier.
 HR_TIER_ASSETS = "hr/%"
 # Checks on these assets observe places that can be people (an employee id, a work email): the BI tier
@@ -85,49 +79,109 @@ def observation_for_bi(asset: str, observed: str) -> str:
     return WITHHELD_OBSERVATION if asset.startswith(PERSON_LEVEL_ASSET_PREFIXES) else observed
 
 
-PSEUDONYM = "'p_' || substr(sha256(pseudonym.key || '|' || {column}), 1, 16)"
+PSEUDONYM = "'p_' || substr(sha256(pseudonym.key || '|' || cast({column} as varchar)), 1, 16)"
 
-# table -> select over the working database (attached as `working`); department grain only.
-BI_TABLES: dict[str, str] = {
-    "departments": "select * from working.marts.departments",
-    "dim_department": "select * from working.marts.dim_department",
-    "source_origins": "select * from working.marts.source_origins",
-    "metric_catalog": "select * from working.marts.metric_catalog",
-    "scoring_scheme": "select * from working.marts.scoring_scheme",
-    "grade_bands": "select * from working.marts.grade_bands",
-    "fct_department_headcount": "select * from working.marts.fct_department_headcount",
-    "fct_metric_scores": "select * from working.marts.fct_metric_scores",
-    "fct_department_contribution": "select * from working.marts.fct_department_contribution",
-    "fct_support_contribution": "select * from working.marts.fct_support_contribution",
-    "fct_collaboration": "select * from working.marts.fct_collaboration",
-    "metric_evidence": f"""
-        select
-            evidence.* replace (
-                case when evidence.source_system = 'hr'
-                    and evidence.source_stream in ({", ".join(f"'{s}'" for s in PERSON_STREAMS)})
-                    then {PSEUDONYM.format(column="evidence.record_key")}
-                    else evidence.record_key end as record_key
-            )
-        from working.marts.metric_evidence as evidence
-        cross join pseudonym""",
-    # The verdicts, without the per-place details (a place can be an employee id); HR-source checks
-    # keep their verdict but not their observation, which can name people.
-    "quality_results": f"""
-        select check_name, asset, severity, passed,
-            case when {" or ".join(f"starts_with(asset, '{p}')" for p in PERSON_LEVEL_ASSET_PREFIXES)}
-                then '{WITHHELD_OBSERVATION}' else observed end as observed,
-            expected, run_id, checked_at, engine
-        from working.marts.quality_results
-        -- the HR tier's own checks (employee roll-ups, calibration) stay in the HR tier
-        where asset not like '{HR_TIER_ASSETS}'""",
-}
+# The department-level marts copied to the BI tier (as they are, but for their sensitive columns).
+MART_TABLES = (
+    "departments",
+    "dim_department",
+    "source_origins",
+    "metric_catalog",
+    "scoring_scheme",
+    "grade_bands",
+    "fct_department_headcount",
+    "fct_metric_scores",
+    "fct_department_contribution",
+    "fct_support_contribution",
+    "fct_collaboration",
+    "metric_evidence",
+)
+BI_TABLES = (*MART_TABLES, QUALITY_TABLE)
+# The verdicts, without the per-place details (a place can be an employee id); HR-source checks keep
+# their verdict but not their observation, which can name people.
+QUALITY_RESULTS_SELECT = f"""
+    select check_name, asset, severity, passed,
+        case when {" or ".join(f"starts_with(asset, '{p}')" for p in PERSON_LEVEL_ASSET_PREFIXES)}
+            then '{WITHHELD_OBSERVATION}' else observed end as observed,
+        expected, run_id, checked_at, engine
+    from working.{QUALITY_RESULTS}
+    -- the HR tier's own checks (employee roll-ups, calibration) stay in the HR tier
+    where asset not like '{HR_TIER_ASSETS}'"""
+
+
+@dataclass(frozen=True)
+class SensitiveColumn:
+    """A column the dbt YAML tags `meta: {sensitive: true}`. `only_where` (the tag's `sensitive_when`:
+    column -> values) narrows it to the rows that name a person: an HR record's key does, an ERP
+    invoice's does not, and BI keeps the latter as the source has it."""
+
+    name: str
+    only_where: dict[str, tuple[str, ...]]
+
+    def select(self, table: str) -> str:
+        hashed = PSEUDONYM.format(column=f"{table}.{self.name}")
+        if not self.only_where:
+            return f"{hashed} as {self.name}"
+        when = " and ".join(
+            f"{table}.{column} in ({', '.join(_literal(v) for v in values)})"
+            for column, values in self.only_where.items()
+        )
+        return f"case when {when} then {hashed} else {table}.{self.name} end as {self.name}"
+
+
+def _literal(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sensitive_columns(manifest: Path = DBT_MANIFEST) -> dict[str, tuple[SensitiveColumn, ...]]:
+    """The tagged columns of each mart the BI tier copies, read from the dbt manifest: tagging a column
+    in the YAML is all it takes for the snapshot to pseudonymize it."""
+    if not manifest.is_file():
+        raise FileNotFoundError(
+            f"the dbt manifest {manifest} is missing: it says which columns the BI snapshot pseudonymizes; "
+            "run `make dbt_project/target/manifest.json` (dagster-dbt project prepare-and-package)"
+        )
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    found: dict[str, tuple[SensitiveColumn, ...]] = {}
+    for node in nodes:
+        if node["resource_type"] not in ("model", "seed") or node["schema"] != "marts":
+            continue
+        if node["name"] not in MART_TABLES:
+            continue
+        tagged = tuple(
+            SensitiveColumn(name, {k: tuple(v) for k, v in (meta.get("sensitive_when") or {}).items()})
+            for name, column in node["columns"].items()
+            if (meta := column.get("meta") or {}).get("sensitive")
+        )
+        if tagged:
+            found[node["name"]] = tagged
+    return found
+
+
+def bi_selects(manifest: Path = DBT_MANIFEST) -> dict[str, str]:
+    """table -> its select over the working database (attached as `working`), department grain only,
+    each sensitive column replaced by its keyed pseudonym (the `pseudonym` table holds the key)."""
+    sensitive = sensitive_columns(manifest)
+    selects = {}
+    for table in MART_TABLES:
+        columns = sensitive.get(table)
+        if not columns:
+            selects[table] = f"select * from working.marts.{table}"
+            continue
+        replaced = ", ".join(c.select(table) for c in columns)
+        selects[table] = (
+            f"select {table}.* replace ({replaced}) "
+            f"from working.marts.{table} as {table} cross join pseudonym"
+        )
+    selects[QUALITY_TABLE] = QUALITY_RESULTS_SELECT
+    return selects
 
 
 # The tables the product writes itself; dbt describes the others.
 OWN_TABLES = {
     SNAPSHOT_TABLE: SNAPSHOT_DESCRIPTION,
     SNAPSHOT_TABLES_TABLE: SNAPSHOT_TABLES_DESCRIPTION,
-    "quality_results": QUALITY_RESULTS_DESCRIPTION,
+    QUALITY_TABLE: QUALITY_RESULTS_DESCRIPTION,
 }
 
 
@@ -158,8 +212,12 @@ def pseudonym_key(data_dir: Path) -> Secret:
     return Secret(path.read_text().strip())
 
 
-def publish_snapshot(warehouse: Path, published: Path, key: Secret, run_id: str) -> Snapshot:
-    """Build the BI tier beside the published one, then swap it in atomically (file and Parquet)."""
+def publish_snapshot(
+    warehouse: Path, published: Path, key: Secret, run_id: str, manifest: Path = DBT_MANIFEST
+) -> Snapshot:
+    """Build the BI tier beside the published one, then swap it in atomically (file and Parquet);
+    `manifest` (dbt's) says which columns are sensitive."""
+    selects = bi_selects(manifest)
     make_folder(published, readable=True)
     remove_leftovers(published)
     published_at = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -175,7 +233,7 @@ def publish_snapshot(warehouse: Path, published: Path, key: Secret, run_id: str)
         out.execute("create temp table pseudonym as select ?::varchar as key", [key.reveal()])
         out.execute("create schema marts")
         working = described_tables(out, "marts", database="working")
-        for table, select in BI_TABLES.items():
+        for table, select in selects.items():
             out.execute(f"create table marts.{table} as {select}")
             counts[table] = out.execute(f"select count(*) from marts.{table}").fetchall()[0][0]
             describe(out, f"marts.{table}", OWN_TABLES.get(table) or working[table])

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-
 from connectors.landing.tables import raw_table_name
 from connectors.sources import SOURCES
-from dagster_project.paths import DBT_PROJECT_DIR
+from dagster_project.company import CALIBRATION_SIGNIFICANCE, EMPLOYEE_ROLLUP_TOLERANCE, REPORTING_CURRENCY
 
 
 class Severity(StrEnum):
@@ -41,13 +39,6 @@ class QualityCheck:
     meaning: str  # what a failure means
     fix: str  # how a data steward fixes its cause
 
-
-DBT_VARS: dict = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
-REPORTING_CURRENCY: str = DBT_VARS["reporting_currency"]
-# index points between a department index and the roll-up of its people (HR tier, dbt var)
-EMPLOYEE_ROLLUP_TOLERANCE: float = float(DBT_VARS["employee_rollup_tolerance_points"])
-# how unlikely by chance a grade share beyond tolerance must be to flag its group (HR tier, dbt var)
-CALIBRATION_SIGNIFICANCE: float = float(DBT_VARS["calibration_significance"])
 
 # Stated tolerances (README, section for data stewards).
 COST_CENTER_RESOLUTION_MIN = 0.98  # share of a month's GL lines whose cost center maps to a department
@@ -92,15 +83,21 @@ UNIT_DATES = {
     "stg_ticketing__service_requests": "created_date",
 }
 
-# (model, converted column, original column, date column)
+# (intermediate model, converted column, original column, date column): staging keeps each amount as its
+# source sent it; the models of dbt_project/models/intermediate/currency convert it.
 MONEY: tuple[tuple[str, str, str, str], ...] = (
-    ("stg_erp__gl_entries", "amount", "amount_original", "posting_date"),
-    ("stg_erp__sales_invoices", "amount", "amount_original", "invoice_date"),
-    ("stg_erp__purchase_invoices", "amount", "amount_original", "received_date"),
-    ("stg_erp__budgets", "amount", "amount_original", "period_start_date"),
-    ("stg_crm__deals", "amount", "amount_original", "created_date"),
-    ("stg_crm__goal_targets", "target_amount", "target_amount_original", "period_start_date"),
-    ("stg_hr__training_records", "cost", "cost_original", "completed_date"),
+    ("int_erp__gl_entries_in_reporting_currency", "amount", "amount_original", "posting_date"),
+    ("int_erp__sales_invoices_in_reporting_currency", "amount", "amount_original", "invoice_date"),
+    ("int_erp__purchase_invoices_in_reporting_currency", "amount", "amount_original", "received_date"),
+    ("int_erp__budgets_in_reporting_currency", "amount", "amount_original", "period_start_date"),
+    ("int_crm__deals_in_reporting_currency", "amount", "amount_original", "created_date"),
+    (
+        "int_crm__goal_targets_in_reporting_currency",
+        "target_amount",
+        "target_amount_original",
+        "period_start_date",
+    ),
+    ("int_hr__training_records_in_reporting_currency", "cost", "cost_original", "completed_date"),
 )
 
 ISSUE_STREAMS = (
@@ -131,7 +128,7 @@ def _money_sql() -> str:
                 or abs({converted} - {original} * exchange_rate) > 0.01
                 or (currency_original = '{REPORTING_CURRENCY}' and exchange_rate <> 1))) as value,
             count(*) as records
-        from {STAGING}.{model}
+        from {INTERMEDIATE}.{model}
         group by all"""
         for model, converted, original, date in MONEY
     ]
@@ -242,22 +239,6 @@ def _volume_sql(source: str) -> str:
 def _checks() -> list[QualityCheck]:
     checks = [
         QualityCheck(
-            name="conformed_sources_pass_their_dbt_tests",
-            asset=(STAGING, "stg_hr__employees"),
-            severity=Severity.BLOCKING,
-            sql="""
-                select engine || ' test ' || check_name || ' on ' || asset as location,
-                    case when passed then 0 else 1 end as value, 1 as records
-                from marts.quality_results
-                where run_id = $run_id and engine = 'dbt' and severity = 'blocking'""",
-            min_value=0,
-            max_value=0,
-            expected="every blocking dbt test of the conformed sources passes in this run",
-            meaning="A key, a not-null, a relationship or the scheme's sanity failed on the sources as "
-            "conformed (the location names the test and its model).",
-            fix="`dbt test --select <test>` (in dbt_project/) shows the failing rows; fix them at source.",
-        ),
-        QualityCheck(
             name="cost_centers_resolve",
             asset=(STAGING, "stg_erp__gl_entries"),
             severity=Severity.BLOCKING,
@@ -315,12 +296,14 @@ def _checks() -> list[QualityCheck]:
         ),
         QualityCheck(
             name="crm_revenue_reconciles_with_erp",
+            # Attached to the invoices as staged, so that a failure holds back all they feed (no model
+            # reads the converted invoices); what it compares is their amount in the reporting currency.
             asset=(STAGING, "stg_erp__sales_invoices"),
             severity=Severity.BLOCKING,
             sql=f"""
                 with invoiced as (
                     select crm_deal_id, sum(amount) as erp_amount
-                    from {STAGING}.stg_erp__sales_invoices
+                    from {INTERMEDIATE}.int_erp__sales_invoices_in_reporting_currency
                     where crm_deal_id is not null and not is_deleted
                     group by crm_deal_id
                     -- a deal with an invoice whose amount does not read cannot be compared
@@ -329,7 +312,7 @@ def _checks() -> list[QualityCheck]:
                 select 'deals closed ' || {_month("deals.close_date")} as location,
                     sum(invoiced.erp_amount) / sum(deals.amount) - 1 as value,
                     count(*) as records
-                from {STAGING}.stg_crm__deals as deals
+                from {INTERMEDIATE}.int_crm__deals_in_reporting_currency as deals
                 inner join invoiced on invoiced.crm_deal_id = deals.deal_id
                 where deals.is_closed_won and deals.amount is not null
                 group by all""",

@@ -1,4 +1,4 @@
-"""The one count of a run's checks: what `marts.quality_results` holds for the run.
+"""The one count of a run's checks: what `quality.quality_results` holds for the run.
 
 Every verdict of a run, a dbt data test's or a great-expectations check's, is one row there, on the
 asset the Dagster check sits on; so the demo's summary, the scorecards (through the BI snapshot, which
@@ -14,8 +14,8 @@ import duckdb
 
 from connectors.landing.database import has_table
 from dagster_project.publish.snapshot import HR_TIER_ASSETS
+from dagster_project.quality.record import QUALITY_SCHEMA, QUALITY_TABLE
 
-QUALITY_RESULTS = "quality_results"
 DBT_ENGINE = "dbt"
 GX_ENGINE = "great_expectations"
 
@@ -54,23 +54,34 @@ class CheckCount:
         )
 
 
-def latest_quality_run(connection: duckdb.DuckDBPyConnection, schema: str = "marts") -> str | None:
+# The BI snapshot keeps the verdicts beside its marts; the working warehouse in a schema of their own.
+SNAPSHOT_SCHEMA = "marts"
+
+
+def results_schema(connection: duckdb.DuckDBPyConnection) -> str:
+    """Where this database keeps the verdicts: a BI snapshot's `marts`, else the working `quality`."""
+    return SNAPSHOT_SCHEMA if has_table(connection, SNAPSHOT_SCHEMA, QUALITY_TABLE) else QUALITY_SCHEMA
+
+
+def latest_quality_run(connection: duckdb.DuckDBPyConnection, schema: str = QUALITY_SCHEMA) -> str | None:
     """The run whose verdicts were recorded last, or None when there is none."""
-    if not has_table(connection, schema, QUALITY_RESULTS):
+    if not has_table(connection, schema, QUALITY_TABLE):
         return None
     row = connection.execute(
-        f"select run_id from {schema}.{QUALITY_RESULTS} "
+        f"select run_id from {schema}.{QUALITY_TABLE} "
         "group by run_id order by max(checked_at) desc nulls last limit 1"
     ).fetchone()
     return row[0] if row else None
 
 
 def count_checks(
-    connection: duckdb.DuckDBPyConnection, run_id: str | None = None, schema: str = "marts"
+    connection: duckdb.DuckDBPyConnection, run_id: str | None = None, schema: str | None = None
 ) -> CheckCount | None:
-    """The run's check count (the latest run's by default); None when no verdict is recorded."""
+    """The run's check count (the latest run's by default); None when no verdict is recorded. The
+    verdicts are read where this database keeps them (`results_schema`) unless `schema` says."""
+    schema = schema or results_schema(connection)
     run_id = run_id or latest_quality_run(connection, schema)
-    if run_id is None or not has_table(connection, schema, QUALITY_RESULTS):
+    if run_id is None or not has_table(connection, schema, QUALITY_TABLE):
         return None
     hr_tier = f"asset like '{HR_TIER_ASSETS}'"
     row = connection.execute(
@@ -82,7 +93,7 @@ def count_checks(
             count(*) filter (where engine = '{GX_ENGINE}'),
             count(*) filter (where {hr_tier}),
             count(*) filter (where {hr_tier} and passed)
-        from {schema}.{QUALITY_RESULTS}
+        from {schema}.{QUALITY_TABLE}
         where run_id = ?""",
         [run_id],
     ).fetchone()

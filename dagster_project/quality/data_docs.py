@@ -4,7 +4,7 @@ GX's own Data Docs site loads its styles and scripts from public CDNs (blank wit
 an ephemeral context keeps only the validations of the process that built the site last (2 of 20: the
 HR tier's gates ran after the others). These pages are rendered from GX's validation results instead:
 plain HTML with inline styles, no script, no remote reference. Each gates process writes the pages of
-its own checks and rewrites the index from `marts.quality_results`, so the index lists every GX check
+its own checks and rewrites the index from `quality.quality_results`, so the index lists every GX check
 of the run however many processes judged them; a page whose check is not in the run is removed.
 """
 
@@ -20,6 +20,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from connectors.landing.file_modes import make_private, remove_partial_files, write_atomically
+from dagster_project.quality.record import QUALITY_RESULTS
 
 INDEX = "index.html"
 PAGES = "checks"
@@ -105,7 +106,7 @@ def write_data_docs(
         )
         for row in connection.execute(
             "select check_name, asset, severity, passed, observed, expected, checked_at "
-            "from marts.quality_results where run_id = ? and engine = ? "
+            f"from {QUALITY_RESULTS} where run_id = ? and engine = ? "
             "order by severity = 'blocking' desc, check_name",
             [run_id, GX_ENGINE],
         ).fetchall()

@@ -1,7 +1,7 @@
 """What a dbt test vouches for and what it means, read from the dbt manifest.
 
 One definition for every place that shows a dbt test: the Dagster asset check (its asset and its
-description), `marts.quality_results` (its asset) and whoever renders a check for people. Plain Python
+description), `quality.quality_results` (its asset) and whoever renders a check for people. Plain Python
 over the manifest's dict, no Dagster: the quality gates' own process imports it too.
 
 A singular test declares its description in `dbt_project/tests/_singular_tests.yml`; a generic test's
@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from dagster_project.quality.test_words import GENERIC
 
 REF = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*\)""")
 FIX = "The failing rows: `dbt test --select {name}` in dbt_project/."
@@ -51,32 +53,24 @@ def describe_test(manifest: Mapping[str, Any], test: Mapping[str, Any]) -> str:
 
 
 def _assertion(kind: str, model: str, column: str, kwargs: Mapping[str, Any]) -> str:
-    if kind == "not_null":
-        return f"Every row of {model} has a `{column}`."
-    if kind == "unique":
-        return f"No two rows of {model} share a `{column}`."
-    if kind == "relationships":
-        target = _ref_name(str(kwargs.get("to", "")))
-        return f"Every `{column}` of {model} is a `{kwargs.get('field')}` of {target}."
-    if kind == "accepted_values":
-        values = ", ".join(str(v) for v in kwargs.get("values") or [])
-        return f"`{column}` of {model} is one of: {values}."
-    if kind == "unique_combination_of":
-        columns = ", ".join(f"`{c}`" for c in kwargs.get("columns") or [])
-        return f"One row of {model} per ({columns})."
-    if kind == "ties_share_a_rank":
-        within = ", ".join(f"`{c}`" for c in kwargs.get("within") or [])
-        return (
-            f"Rows of {model} with equal `{kwargs.get('index')}` within ({within}) hold the same "
-            f"`{column}`: ties share a rank."
-        )
-    if kind == "conforms_to_metric_catalog":
-        return (
-            f"Every observation of {model} conforms to the metric catalog: its metric is in the catalog, "
-            "with the catalog's unit and grain, a value in the valid range, and a department of a family "
-            "the metric applies to."
-        )
-    return f"The dbt test {kind or 'query'} on {model} returns no rows."
+    """The kind's English sentence (test_words.GENERIC, the one the scorecards show), names as code."""
+
+    def listed(key: str) -> str:
+        return ", ".join(f"`{v}`" for v in kwargs.get(key) or [])
+
+    words = {
+        "model": f"`{model}`",
+        "column": f"`{column or '?'}`",
+        "columns": listed("columns"),
+        "values": listed("values"),
+        "to": f"`{_ref_name(str(kwargs.get('to', '?')))}`",
+        "field": f"`{kwargs.get('field', '?')}`",
+        "index": f"`{kwargs.get('index', '?')}`",
+        "within": listed("within"),
+        "kind": f"`{kind or 'query'}`",
+    }
+    _, meaning = GENERIC["en"].get(kind, GENERIC["en"][""])
+    return meaning.format(**words)
 
 
 def _ref_name(text: str) -> str:

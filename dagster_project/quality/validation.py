@@ -2,8 +2,8 @@
 
 GX validates the small per-place frames the checks' queries return (its SQL path to DuckDB is slow and
 has known failures; a pandas frame of a few hundred rows is neither). Every outcome is appended to
-`marts.quality_results`, dbt tests' included (see `record_dbt_results`), and each GX validation becomes a
-page of the Data Docs in `data/quality/` beside the warehouse (`quality.data_docs`).
+`quality.quality_results` (`quality.record`), dbt tests' included (see `record_dbt_results`), and each
+GX validation becomes a page of the Data Docs in `data/quality/` beside the warehouse (`quality.data_docs`).
 """
 
 from __future__ import annotations
@@ -23,31 +23,15 @@ from connectors.landing.database import connect
 from dagster_project.quality.checks import CHECKS, VOLUME_CHECKS, QualityCheck, quality_dir
 from dagster_project.quality.data_docs import ValidationPage, expectation_result, write_data_docs
 from dagster_project.quality.dbt_tests import node_under_test
+from dagster_project.quality.record import QUALITY_RESULTS, ensure_quality_results
 
-QUALITY_RESULTS = "marts.quality_results"
 FAILURES_SHOWN = 5
 GX_DATASOURCE = "warehouse"
-
-QUALITY_RESULTS_DDL = f"""
-create schema if not exists marts;
-create table if not exists {QUALITY_RESULTS} (
-    check_name varchar not null,
-    asset varchar not null,
-    severity varchar not null,
-    passed boolean not null,
-    observed varchar,
-    expected varchar,
-    run_id varchar,
-    checked_at timestamptz not null,
-    engine varchar not null,
-    details json
-)
-"""
 
 
 @dataclass
 class CheckOutcome:
-    """One check's verdict, as stored in marts.quality_results and reported on the Dagster check."""
+    """One check's verdict, as kept in quality.quality_results and reported on the Dagster check."""
 
     check: str
     asset: str
@@ -63,9 +47,9 @@ class CheckOutcome:
 def run_quality_checks(
     warehouse: str | Path, run_id: str, checks: Sequence[QualityCheck] = CHECKS
 ) -> list[CheckOutcome]:
-    """Measure every check in DuckDB, judge with GX, write Data Docs and marts.quality_results."""
+    """Measure every check in DuckDB, judge with GX, write Data Docs and quality.quality_results."""
     with connect(warehouse) as connection:
-        connection.execute(QUALITY_RESULTS_DDL)
+        ensure_quality_results(connection)
         frames = {
             check.name: connection.execute(
                 check.sql, {"run_id": run_id} if "$run_id" in check.sql else None
@@ -85,7 +69,7 @@ def run_quality_checks(
 def store_outcomes(
     connection: duckdb.DuckDBPyConnection, outcomes: Iterable[CheckOutcome], run_id: str
 ) -> None:
-    connection.execute(QUALITY_RESULTS_DDL)
+    ensure_quality_results(connection)
     outcomes = list(outcomes)
     if not outcomes:
         return
@@ -111,7 +95,8 @@ def store_outcomes(
 
 
 def _previous_values(connection: duckdb.DuckDBPyConnection, names: list[str]) -> dict[str, dict[str, float]]:
-    """The per-location values the latest earlier run of each check measured (volume needs them)."""
+    """The per-location values the latest earlier run of each check measured (volume needs them): the
+    record's measurements, read as a warning's baseline, never a verdict that decides what runs."""
     out: dict[str, dict[str, float]] = {name: {} for name in names}
     for name, details in connection.execute(
         f"""

@@ -1,5 +1,6 @@
 {{ config(meta={'dagster': {'ref': {'name': 'role_scoring_scheme'}}}) }}
-{#- As for the department scheme: a role template version has one effective date, and no two versions of a role share one. -#}
+{#- As for the department scheme: a role template version has one effective date, and no two versions of a
+    role share one. -#}
 with
 
 versions as (

@@ -1,4 +1,5 @@
-{#- Per scheme version and family, the contribution lines (core + extension) weigh 100 %, and so do the service lines. -#}
+{#- Per scheme version and family, the contribution lines (core + extension) weigh 100 %, and so do the
+    service lines. -#}
 select
     scheme_version,
     department_family,

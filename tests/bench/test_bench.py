@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # One fresh interpreter is enough to prove the definitions-load figure exists; the bench takes three. Four
 # months of history (the next day still in February, so the incremental run's month is not a one-day
 # sample) keep the run small; dbt's fixed cost per model is most of it anyway.
-COMMAND = ["-m", "dagster_project.bench", "--scale", "s", "--as-of", "2026-02-27", "--definitions-runs", "1"]
+COMMAND = ["-m", "devtools.bench", "--scale", "s", "--as-of", "2026-02-27", "--definitions-runs", "1"]
 # Bounds on a hang, far above the two minutes a run takes on an idle machine.
 HANG_BOUND_S = 1800
 pytestmark = pytest.mark.timeout(2 * HANG_BOUND_S)
@@ -27,6 +27,7 @@ STAGES = (
     "baseline_http",
     "baseline_duckdb",
     "conformed_sources",
+    "conformed_sources_tests",
     "quality_gates",
     "warehouse_models",
     "published__bi_snapshot",
@@ -35,6 +36,7 @@ STAGES = (
     "full_run",
     "incr_extract_load",
     "incr_conformed_sources",
+    "incr_conformed_sources_tests",
     "incr_quality_gates",
     "incr_warehouse_models",
     "incr_published__bi_snapshot",
@@ -152,7 +154,7 @@ def test_a_stopped_run_resumes_without_repeating_its_finished_stages(bench):
 def test_a_run_resumes_only_at_its_own_scale_and_day(tmp_path):
     from datetime import date
 
-    from dagster_project.bench import RUN_FILE, Bench
+    from devtools.bench.run import RUN_FILE, Bench
 
     with pytest.raises(SystemExit, match="not a bench run folder"):
         Bench("s", tmp_path, resume=tmp_path)

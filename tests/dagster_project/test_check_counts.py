@@ -1,4 +1,4 @@
-"""One count of checks on a real run: the Dagster run's asset check results, `marts.quality_results` and
+"""One count of checks on a real run: the Dagster run's asset check results, `quality.quality_results` and
 `quality.counts` hold the same checks, each once, with the same verdicts; dbt's tests all count."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tests.conftest import query
 def _verdicts(built) -> dict[tuple[str, str], bool]:
     rows = query(
         built.path,
-        "select asset, check_name, passed from marts.quality_results where run_id = ?",
+        "select asset, check_name, passed from quality.quality_results where run_id = ?",
         [built.result.run_id],
     )
     assert len(rows) == len({(asset, check) for asset, check, _ in rows}), "a check stored twice"

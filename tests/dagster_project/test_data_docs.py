@@ -1,6 +1,6 @@
 """The quality gates' Data Docs open without a network: headless Chromium with every host unresolvable
 and a dead proxy loads the index and every check's page, and they list every great-expectations check of
-the latest run with the verdict `marts.quality_results` holds."""
+the latest run with the verdict `quality.quality_results` holds."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ PLACE_ROW = re.compile(r"<tr data-place\b")
 def _gx_verdicts(built) -> dict[str, tuple[bool, int]]:
     rows = query(
         built.path,
-        "select check_name, passed, details from marts.quality_results "
+        "select check_name, passed, details from quality.quality_results "
         "where run_id = ? and engine = 'great_expectations'",
         [built.result.run_id],
     )

@@ -8,13 +8,14 @@ import dagster as dg
 import yaml
 
 from connectors.landing.tables import RAW_SCHEMA, raw_table_name
-from connectors.simulator import Company, gen_jira
-from connectors.simulator.gen_erp_reference import ORPHAN_COST_CENTER
-from connectors.simulator.mess import ORPHAN_CRM_OWNERS
 from connectors.sources import SOURCES
 from dagster_project.definitions import defs
 from dagster_project.project import DBT_PROJECT_DIR
 from dagster_project.quality.checks import EMPLOYEE_CHECKS
+from simulator import Company
+from simulator.company import jira as gen_jira
+from simulator.company.erp_reference import ORPHAN_COST_CENTER
+from simulator.company.mess import ORPHAN_CRM_OWNERS
 from tests.conftest import BUILTIN_SOURCES, SEED, query
 
 
@@ -121,7 +122,7 @@ def assert_amounts_are_in_the_reporting_currency_with_the_original_kept(warehous
         warehouse,
         """
         select g.amount_original, g.amount, r.rate
-        from staging.stg_erp__gl_entries g
+        from intermediate.int_erp__gl_entries_in_reporting_currency g
         join staging.stg_erp__exchange_rates r on r.rate_date = g.posting_date and r.from_currency = 'USD'
         where g.currency_original = 'USD' limit 50""",
     )

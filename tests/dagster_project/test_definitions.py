@@ -12,6 +12,7 @@ from dagster_dbt.asset_utils import get_asset_check_key_for_test
 from dagster_project.assets.dbt import LAYERS, WarehouseTranslator
 from dagster_project.definitions import defs
 from dagster_project.project import dbt_project
+from dagster_project.quality.checks import MONEY
 from dagster_project.quality.dbt_tests import node_under_test
 
 
@@ -50,7 +51,9 @@ def test_a_generic_tests_description_says_what_it_asserts_about_its_column(manif
         if k.name.startswith("relationships_fct_metric_scores_department_id")
     )
     text = asset_graph.get_check_spec(key).description
-    assert text.startswith("Every `department_id` of fct_metric_scores is a `department_id` of departments.")
+    assert text.startswith(
+        "Every `department_id` in `fct_metric_scores` is found as `department_id` in `departments`;"
+    )
     assert f"dbt test --select {key.name}" in text
 
 
@@ -60,7 +63,7 @@ def test_a_singular_tests_description_is_its_own(asset_graph):
 
 
 def test_the_stored_verdict_names_the_asset_the_dagster_check_sits_on(manifest):
-    """`marts.quality_results` and the Dagster check name one asset, so that counts per asset agree."""
+    """`quality.quality_results` and the Dagster check name one asset, so that counts per asset agree."""
     translator = WarehouseTranslator()
     for unique_id, test in _nodes(manifest, "test").items():
         key = get_asset_check_key_for_test(manifest, translator, unique_id, project=None)
@@ -97,6 +100,28 @@ def test_the_two_dbt_steps_build_every_model_and_seed_once(manifest, asset_graph
     )
     assert first & second == set()
     assert first | second == expected
+
+
+def test_each_staging_model_reads_its_own_source_only(manifest):
+    """Staging types what one source sent; converting money with the ERP's rates is intermediate's
+    (models/intermediate/currency), so that no CRM or HR staging model waits on the ERP."""
+    staging = {uid: node for uid, node in _nodes(manifest, "model").items() if node["fqn"][1] == "staging"}
+    assert staging
+    for node in staging.values():
+        source = node["fqn"][2]  # the model's folder, models/staging/<source>/
+        parents = node["depends_on"]["nodes"]
+        assert parents, node["name"]
+        assert all(p.startswith(f"source.{node['package_name']}.{source}.") for p in parents), (
+            node["name"],
+            parents,
+        )
+
+
+def test_the_money_gate_reads_what_the_first_dbt_step_builds():
+    """The gates run after the conformed sources' step: the converted amounts they judge are built there."""
+    first = set(defs.get_assets_def(dg.AssetKey(["staging", "stg_hr__employees"])).keys)
+    for model, *_ in MONEY:
+        assert dg.AssetKey(["intermediate", model]) in first, model
 
 
 def test_schedules_and_the_sensor_are_on_by_default():

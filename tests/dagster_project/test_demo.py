@@ -1,5 +1,5 @@
 """`make demo` as a data engineer meets it: a line per stage, dbt's log in a file, one count of checks
-that the Dagster run, `marts.quality_results`, the BI snapshot and the scorecard agree on; and a second
+that the Dagster run, `quality.quality_results`, the BI snapshot and the scorecard agree on; and a second
 demo with nothing new at the sources says so and keeps the snapshot it published."""
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ import pytest
 from connectors.embedded import SimulatorProcess
 from dagster_project.changes import since_last_snapshot
 from dagster_project.demo_progress import STAGES
-from dagster_project.paths import DBT_PROJECT_DIR, REPO_ROOT
-from dagster_project.project import copy_dbt_project
+from dagster_project.paths import DBT_PROJECT_DIR, REPO_ROOT, copy_dbt_project
 from dagster_project.quality.counts import count_checks
 from tests.conftest import copy_warehouse, extract_all
 from tests.deployment_helpers import environment_with, run_command
@@ -103,7 +102,7 @@ def test_the_demo_the_dagster_run_the_snapshot_and_the_scorecard_count_the_same_
     run = _pipeline_run(demo)
     with duckdb.connect(str(demo.warehouse), read_only=True) as connection:
         count = count_checks(connection, run.run_id)
-    # the demo's summary: the run's count in marts.quality_results
+    # the demo's summary: the run's count in quality.quality_results
     [quality] = [m.groups() for line in demo.first.splitlines() if (m := QUALITY_LINE.match(line))]
     assert tuple(map(int, quality)) == (count.passed, count.checks, count.dbt_tests, count.gx_checks)
     # the Dagster run: one asset check result per check, the same verdicts

@@ -1,6 +1,6 @@
 """Raw keeps what the source sent; staging judges it; only the metrics that need a malformed field skip it.
 
-The simulator garbles one field of a known set of records per stream (`connectors.simulator.mess`,
+The simulator garbles one field of a known set of records per stream (`simulator.company.mess`,
 tallied by `Company.mess_counts`). Those records land, staging lists each bad field once in
 `intermediate.int_field_issues`, and every metric that does not need the field still counts them.
 """
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from connectors.simulator import Company
-from connectors.simulator.clock import now_for
-from connectors.simulator.mess import MALFORMED
-from connectors.simulator.oracle import EMPLOYEE_ONLY, METRIC_FAMILIES, accumulate
 from connectors.sources import SOURCES
 from dagster_project.project import DBT_PROJECT_DIR
+from simulator import Company
+from simulator.clock import now_for
+from simulator.company.mess import MALFORMED
+from simulator.oracles.departments import EMPLOYEE_ONLY, METRIC_FAMILIES, accumulate
 from tests.conftest import AS_OF, BUILTIN_SOURCES, SEED, query
 
 TOLERANCE = 1e-6
@@ -221,7 +221,7 @@ def test_the_malformed_fields_gate_passes_the_realistic_mess_and_reports_its_cou
     assert evaluation.passed, evaluation.metadata["observed"].value
     [(details,)] = query(
         built.path,
-        "select details from marts.quality_results where check_name = 'malformed_fields_stay_rare'",
+        "select details from quality.quality_results where check_name = 'malformed_fields_stay_rare'",
     )
     counted = {
         tuple(re.match(r"(\w+)/(\w+) (\S+) landed .*: (\d+) of", row["location"]).groups()[1:])

@@ -20,15 +20,15 @@ from connectors.embedded import SimulatorProcess
 from dagster_project.assets.publication import published_dir
 from dagster_project.definitions import build_definitions
 from dagster_project.jobs import pipeline_job
-from dagster_project.planted_defects import (
+from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS, quality_dir
+from dagster_project.resources import Warehouse
+from dagster_project.sensors import NOT_PUBLISHED_LOG, record_why_not_published
+from devtools.planted_defects import (
     ALL_KINDS,
     CAUGHT_BY,
     SCHEME_DEFECT,
     dbt_project_with_scheme_defect,
 )
-from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS, quality_dir
-from dagster_project.resources import Warehouse
-from dagster_project.sensors import NOT_PUBLISHED_LOG, record_why_not_published
 from tests.conftest import AS_OF, SEED, extract_all, query
 
 GX_CHECKS = {check.name for check in CHECKS}
@@ -51,7 +51,7 @@ def test_a_clean_company_passes_every_gate(built):
     assert not failed, [(n, evaluations[n].metadata["observed"].value) for n in failed]
     rows = query(
         built.path,
-        "select engine, count(*), count(*) filter (where not passed) from marts.quality_results "
+        "select engine, count(*), count(*) filter (where not passed) from quality.quality_results "
         "where check_name not in (select unnest(?::varchar[])) group by 1",
         [[check.name for check in EMPLOYEE_CHECKS]],
     )
@@ -62,7 +62,7 @@ def test_a_clean_company_passes_every_gate(built):
     # the HR tier's checks ran too; they only warn (a gap or a skew is for HR to review)
     employee = query(
         built.path,
-        "select check_name, severity from marts.quality_results "
+        "select check_name, severity from quality.quality_results "
         "where check_name in (select unnest(?::varchar[]))",
         [[check.name for check in EMPLOYEE_CHECKS]],
     )
@@ -133,13 +133,12 @@ def test_each_planted_defect_is_caught_by_its_check_which_says_where(defective, 
     elif kind == SCHEME_DEFECT:
         failing = query(
             warehouse,
-            "select observed from marts.quality_results where check_name = ?",
+            "select observed from quality.quality_results where check_name = ?",
             ["assert_scheme_weights_sum_to_100"],
         )
         assert failing == [("1 failing rows",)]
-        assert "assert_scheme_weights_sum_to_100" in _observed(
-            result, "conformed_sources_pass_their_dbt_tests"
-        )
+        [evaluation] = [e for e in result.get_asset_check_evaluations() if e.check_name == CAUGHT_BY[kind]]
+        assert evaluation.blocking, "a dbt test of severity error is a blocking Dagster check"
 
 
 def test_failed_blocking_checks_stop_the_marts_and_a_downstream_python_asset(defective):
@@ -153,7 +152,7 @@ def test_failed_blocking_checks_stop_the_marts_and_a_downstream_python_asset(def
     assert "fct_department_contribution" not in tables
     kept = query(
         warehouse,
-        "select count(*) from marts.quality_results where not passed and engine = 'great_expectations'",
+        "select count(*) from quality.quality_results where not passed and engine = 'great_expectations'",
     )
     assert kept[0][0] >= 6, "every failure is kept in the warehouse for the data steward"
 
@@ -186,7 +185,7 @@ def test_a_run_that_did_not_publish_is_recorded_with_why(defective):
 def test_the_gates_pass_on_the_defect_free_parts(defective):
     """No false positives: the checks no planted defect touches still pass."""
     result, _, _ = defective
-    touched = {*CAUGHT_BY.values(), "conformed_sources_pass_their_dbt_tests"}
+    touched = set(CAUGHT_BY.values())
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations() if e.check_name in GX_CHECKS}
     untouched = {name: e.passed for name, e in evaluations.items() if name not in touched}
     assert untouched and all(untouched.values()), untouched

@@ -8,10 +8,10 @@ import pytest
 
 from connectors.embedded import SimulatorProcess
 from connectors.landing.raw_store import RawStore
-from connectors.simulator import Company
-from connectors.simulator.clock import now_for
-from connectors.simulator.mess import MALFORMED
 from connectors.sources import SOURCES
+from simulator import Company
+from simulator.clock import now_for
+from simulator.company.mess import MALFORMED
 from tests.conftest import AS_OF, SEED, all_streams, copy_warehouse, extract_all, query, raw_versions
 
 INCREMENTAL = [(src, st) for src, st in all_streams() if SOURCES[src].stream(st).cursor is not None]
@@ -129,7 +129,7 @@ def test_rows_that_disappear_from_odata_are_flagged_by_the_key_scan(baseline, tm
         assert flagged == ever_seen - still_there
 
 
-# The simulator's model knows which records it garbled on purpose (connectors/simulator/mess.py): each
+# The simulator's model knows which records it garbled on purpose (simulator/company/mess.py): each
 # kind, where it lands, and how the garbled value reads in the record as raw keeps it. A garbled employee
 # hire date also garbles that employee's first job history row (one row each).
 GARBLED_ON_THE_WIRE = {

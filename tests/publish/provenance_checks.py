@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from dagster_project.publish import i18n
+from dagster_project.publish.glossary import LANGUAGES
 from dagster_project.publish.provenance import DEMO_DATA
 
 BANNER = re.compile(r'<div class="provenance-banner" role="alert" data-provenance="banner">([^<]*)</div>')
@@ -43,7 +44,7 @@ def assert_every_page_and_sheet_says_demo_data(folders: Iterable[Path]) -> None:
         assert len(banners) == 1 and banners[0].startswith(DEMO_DATA), page
         assert html.index("provenance-banner") < html.index("<main"), f"{page}: the banner comes first"
         (line,) = SOURCES.findall(html)
-        assert any(i18n.label(lang, "origin_simulator") in line for lang in i18n.LANGUAGES), (page, line)
+        assert any(i18n.label(lang, "origin_simulator") in line for lang in LANGUAGES), (page, line)
     for where, text in first_rows(folders).items():
         assert text.startswith(DEMO_DATA), where
 

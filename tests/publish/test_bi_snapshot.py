@@ -21,11 +21,13 @@ from dagster_project.assets.publication import bi_snapshot, published_dir
 from dagster_project.project import dbt_project
 from dagster_project.publish.snapshot import (
     BI_TABLES,
+    MART_TABLES,
     OWN_TABLES,
     PUBLISHED_DB,
     SNAPSHOT_TABLE,
     SNAPSHOT_TABLES_TABLE,
     publish_snapshot,
+    sensitive_columns,
 )
 from dagster_project.resources import Warehouse
 from tests.conftest import copy_warehouse, query
@@ -158,6 +160,62 @@ def test_employee_keys_are_pseudonymized_stably_and_differ_under_another_key(bui
 
     assert pseudonym_key(tmp_path).reveal() == "from-the-environment"
     assert b"key-one" not in (tmp_path / "a" / PUBLISHED_DB).read_bytes(), "the key never reaches the file"
+
+
+def _column_values(snapshot_db: Path, warehouse: Path, table: str, column: str, where: str) -> tuple:
+    """A column's values in the snapshot and in the working marts, on the rows `where` selects."""
+    sql = f'select cast("{column}" as varchar) from marts.{table} where {where} order by 1'
+    with duckdb.connect(str(snapshot_db), read_only=True) as connection:
+        published = [v for (v,) in connection.execute(sql).fetchall()]
+    return published, [v for (v,) in query(warehouse, sql)]
+
+
+def _condition(only_where: dict[str, tuple[str, ...]]) -> str:
+    return " and ".join(f"{c} in ({', '.join(repr(v) for v in values)})" for c, values in only_where.items())
+
+
+def test_the_snapshot_hashes_exactly_the_columns_the_dbt_yaml_tags_sensitive(built, tmp_path):
+    warehouse = copy_warehouse(built.path, tmp_path / "warehouse.duckdb")
+    snapshot = publish_snapshot(warehouse, tmp_path / "published", Secret("k"), "run-tags")
+    tagged = {(t, c.name): c.only_where for t, columns in sensitive_columns().items() for c in columns}
+    assert ("metric_evidence", "record_key") in tagged, "the YAML tags the evidence's record keys"
+    _, catalog = _catalog(snapshot.database)
+    hashed = unchanged = 0
+    for table, column in sorted(k for k in catalog if k[0] in MART_TABLES):
+        if (table, column) not in tagged:
+            published, working = _column_values(snapshot.database, warehouse, table, column, "true")
+            assert published == working, f"{table}.{column} is not tagged: copied as it is"
+            unchanged += 1
+            continue
+        person_rows = _condition(tagged[(table, column)]) or "true"
+        published, working = _column_values(snapshot.database, warehouse, table, column, person_rows)
+        assert published and all(v.startswith("p_") for v in published), (table, column)
+        assert set(published).isdisjoint(working), f"{table}.{column}: no tagged value reaches BI"
+        other = _column_values(snapshot.database, warehouse, table, column, f"not ({person_rows})")
+        assert other[0] == other[1], f"{table}.{column}: rows outside the tag's condition keep their value"
+        hashed += len(published)
+    print(f"{len(tagged)} tagged column(s), {hashed} values hashed; {unchanged} untagged columns unchanged")
+    assert hashed and unchanged
+
+
+def test_tagging_a_column_is_all_it_takes_and_no_column_is_hashed_untagged(built, tmp_path):
+    """A copy of dbt's manifest with the record key's tag taken off and a department name tagged: the
+    name is hashed and the HR keys, which a Python list once hashed, are published as they are."""
+    warehouse = copy_warehouse(built.path, tmp_path / "warehouse.duckdb")
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    nodes = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] in ("model", "seed")}
+    nodes["metric_evidence"]["columns"]["record_key"]["meta"] = {}
+    nodes["dim_department"]["columns"]["name_en"]["meta"] = {"sensitive": True}
+    edited = tmp_path / "manifest.json"
+    edited.write_text(json.dumps(manifest))
+    snapshot = publish_snapshot(warehouse, tmp_path / "published", Secret("k"), "run-retagged", edited)
+
+    names, working_names = _column_values(snapshot.database, warehouse, "dim_department", "name_en", "true")
+    assert names and all(n.startswith("p_") for n in names) and set(names).isdisjoint(working_names)
+    keys = _column_values(
+        snapshot.database, warehouse, "metric_evidence", "record_key", "source_system = 'hr'"
+    )
+    assert keys[0] and keys[0] == keys[1], "an untagged column is copied as it is, HR keys included"
 
 
 def test_the_snapshot_and_its_manifest_say_the_data_is_the_simulators(built, tmp_path):

@@ -397,27 +397,65 @@ def test_a_person_who_changed_role_shows_one_row_per_role_with_its_months(publis
         assert months_by_role == {role: months for d, role, months, *_ in here}
 
 
+GL_ENTRIES = dg.AssetKey(["staging", "stg_erp__gl_entries"])
+
+
+def _gated_run(instance: dg.DagsterInstance, *, passed: bool) -> None:
+    """A pipeline run as Dagster records it: the GL entries and their blocking cost-center gate."""
+
+    @dg.asset(
+        key=GL_ENTRIES,
+        check_specs=[dg.AssetCheckSpec("cost_centers_resolve", asset=GL_ENTRIES, blocking=True)],
+    )
+    def gl_entries():
+        yield dg.Output(None)
+        yield dg.AssetCheckResult(check_name="cost_centers_resolve", passed=passed)
+
+    dg.materialize([gl_entries], instance=instance, raise_on_error=False)
+
+
+def _render_month(published: Published, warehouse: Path, instance: dg.DagsterInstance):
+    return dg.materialize(
+        [employee_scorecards],
+        partition_key=f"{published.month}-01",
+        resources={"warehouse": Warehouse(path=str(warehouse))},
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
 def test_nothing_is_rendered_from_a_run_whose_blocking_gate_failed(published, tmp_path):
+    """Dagster's record of the latest run decides; the warehouse's quality_results, gone here, does not."""
     warehouse = copy_warehouse(published.warehouse, tmp_path / "held_back.duckdb")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("drop table quality.quality_results")
+    with dg.DagsterInstance.ephemeral() as instance:
+        _gated_run(instance, passed=False)
+        result = _render_month(published, warehouse, instance)
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert "cost_centers_resolve" in failure.event_specific_data.error.message
+    assert not hr_scorecards_dir(warehouse).exists()
+
+
+def test_a_failed_verdict_in_quality_results_gates_nothing(published, tmp_path):
+    """quality_results is a record for people: a failed blocking row there, newer than the run Dagster
+    recorded as passing, holds nothing back."""
+    warehouse = copy_warehouse(published.warehouse, tmp_path / "recorded.duckdb")
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
             """
-            insert into marts.quality_results by name
+            insert into quality.quality_results by name
             select 'cost_centers_resolve' as check_name, 'staging/stg_erp__gl_entries' as asset,
                 'blocking' as severity, false as passed, 'planted' as observed, 'a band' as expected,
                 'held-back-run' as run_id, now() + interval 1 day as checked_at,
                 'great_expectations' as engine"""
         )
-    result = dg.materialize(
-        [employee_scorecards],
-        partition_key=f"{published.month}-01",
-        resources={"warehouse": Warehouse(path=str(warehouse))},
-        raise_on_error=False,
-    )
-    assert not result.success
-    (failure,) = [e for e in result.all_events if e.is_step_failure]
-    assert "cost_centers_resolve" in failure.event_specific_data.error.message
-    assert not hr_scorecards_dir(warehouse).exists()
+    with dg.DagsterInstance.ephemeral() as instance:
+        _gated_run(instance, passed=True)
+        result = _render_month(published, warehouse, instance)
+    assert result.success
+    assert (hr_scorecards_dir(warehouse) / published.month / "index.html").exists()
 
 
 def test_a_simulator_run_says_demo_data_on_every_hr_page_and_every_sheet(published: Published):

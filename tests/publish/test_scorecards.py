@@ -34,8 +34,8 @@ from dagster_project.publish.excel import (
     department_sheet_name,
     write_scorecard_workbook,
 )
-from dagster_project.publish.hr_i18n import HR_LABELS
-from dagster_project.publish.i18n import LABELS, code
+from dagster_project.publish.glossary import FAMILIES, TERMS
+from dagster_project.publish.i18n import code
 from dagster_project.publish.scorecard_data import ScorecardError
 from dagster_project.publish.scorecards import EVIDENCE_KEY_CAP, page_name, write_scorecards
 from tests.conftest import copy_warehouse, query
@@ -430,11 +430,11 @@ def test_quality_warnings_travel_with_the_departments_they_concern(rendered: Ren
     period = rendered.month
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
-            """insert into marts.quality_results
+            """insert into quality.quality_results
                select 'crm_volume_within_band', 'staging/stg_crm__deals', 'warning', false,
                    '1 of 4 places outside the band: raw.crm__deals: 0.97', 'between 99% and 150%',
                    run_id, checked_at, 'great_expectations', '[]'
-               from marts.quality_results order by checked_at desc limit 1"""
+               from quality.quality_results order by checked_at desc limit 1"""
         )
     site = write_scorecards(warehouse, period, tmp_path / "site").parent
     ranking = _ranking(warehouse, period)
@@ -461,7 +461,7 @@ def test_quality_warnings_travel_with_the_departments_they_concern(rendered: Ren
     assert "CRM 系统数据量在正常范围内" in (site / "zh" / "index.html").read_text(encoding="utf-8")
 
     with duckdb.connect(str(warehouse)) as con:
-        con.execute("drop table marts.quality_results")
+        con.execute("drop table quality.quality_results")
     site = write_scorecards(warehouse, period, tmp_path / "without").parent
     assert "No quality results are recorded" in (site / "index.html").read_text(encoding="utf-8")
     assert "没有质量检查结果" in (site / "zh" / "index.html").read_text(encoding="utf-8")
@@ -475,15 +475,30 @@ def test_a_period_that_is_malformed_or_not_scored_is_refused(rendered: Rendered,
     assert not list(tmp_path.iterdir())
 
 
-def test_every_label_exists_in_both_languages():
-    """A label missing in one language would stop the render; one only in one language is a leftover."""
-    for labels in (LABELS, HR_LABELS):
-        assert set(labels["en"]) == set(labels["zh"])
-        untranslated = [key for key in labels["en"] if labels["zh"][key] == labels["en"][key]]
-        assert not untranslated
+def test_every_term_is_said_in_both_languages():
+    """A term the Chinese pages or workbooks would say in English is a translation left undone."""
+    terms = {**TERMS, **{f"family {k}": t for k, t in FAMILIES.items()}}
+    assert all(t.en.strip() and t.zh.strip() for t in terms.values())
+    assert [key for key, t in terms.items() if t.zh == t.en] == []
 
 
 def test_a_simulator_run_says_demo_data_on_every_page_and_every_sheet(rendered: Rendered):
     """The session's warehouse was extracted from the bundled simulator: every page (both languages,
     ranking and departments, month and quarter) opens with the banner, every sheet's first row too."""
     assert_every_page_and_sheet_says_demo_data(site.parent for site in rendered.sites.values())
+
+
+def test_a_snapshot_without_grade_bands_shows_the_scale_of_the_seed(monkeypatch, tmp_path):
+    """The bands come from dbt's seed, not a copy in Python: an edited seed is what the pages show."""
+    from dagster_project.publish import scorecard_data
+
+    seed = tmp_path / "grade_bands.csv"
+    seed.write_text("grade,min_index,label_en,label_zh\nB,50,Fine,良好\nA,75,Good,优秀\nD,0,Weak,不合格\n")
+    monkeypatch.setattr(scorecard_data, "GRADE_BANDS_SEED", seed)
+    with duckdb.connect() as older_snapshot:
+        bands = scorecard_data.load_grade_bands(older_snapshot)
+    assert [(b.grade, b.min_index, b.label_en, b.label_zh) for b in bands] == [
+        ("A", 75.0, "Good", "优秀"),
+        ("B", 50.0, "Fine", "良好"),
+        ("D", 0.0, "Weak", "不合格"),
+    ]

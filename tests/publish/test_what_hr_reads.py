@@ -28,13 +28,14 @@ from connectors.landing.database import connect
 from connectors.landing.file_modes import make_folder
 from dagster_project.project import dbt_project
 from dagster_project.publish.check_text import SOURCE_CHECK, CheckGlossary, dbt_tests_of
-from dagster_project.publish.check_words import GENERIC, GX_ZH, SINGULAR_ZH
+from dagster_project.publish.check_words import GX_ZH, SINGULAR_ZH
 from dagster_project.publish.excel import write_scorecard_workbook
 from dagster_project.publish.hr_scorecards import page_name, write_hr_scorecards
 from dagster_project.publish.hr_workbook import CONFIDENTIAL
 from dagster_project.publish.provenance import DEMO_DATA
 from dagster_project.publish.scorecards import write_scorecards
 from dagster_project.quality.checks import CHECKS, EMPLOYEE_CHECKS
+from dagster_project.quality.test_words import GENERIC
 from dagster_project.quality.validation import CheckOutcome, _observed, dbt_outcomes, store_outcomes
 from tests.conftest import copy_warehouse, query
 from tests.publish.browser import WINDOW_WIDTH, load, measure_widths
@@ -74,7 +75,7 @@ def _planted_failures(warehouse: Path, manifest: dict) -> list[CheckOutcome]:
     """Every check a department page shows, failed: GX checks at their first places, and one dbt test of
     each kind and every singular test."""
     ((run_id,),) = query(
-        warehouse, "select run_id from marts.quality_results order by checked_at desc limit 1"
+        warehouse, "select run_id from quality.quality_results order by checked_at desc limit 1"
     )
     outcomes = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -185,7 +186,7 @@ def test_every_place_a_check_names_is_worded_in_chinese(sites: Sites):
     """Each great-expectations check's places, as its own query writes them on this warehouse (every
     place, not the first few), worded for the Chinese pages."""
     glossary = CheckGlossary(dbt_tests_of(_manifest()))
-    ((run_id,),) = query(sites.warehouse, "select run_id from marts.quality_results where run_id <> ? "
+    ((run_id,),) = query(sites.warehouse, "select run_id from quality.quality_results where run_id <> ? "
                          "order by checked_at desc limit 1", [PLANTED_RUN])  # fmt: skip
     seen = 0
     with duckdb.connect(str(sites.warehouse), read_only=True) as con:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sim_clients import Clients
 
-from connectors.simulator import SimulatorHandle, start_simulator
+from simulator import SimulatorHandle, start_simulator
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from connectors.simulator import SimulatorHandle
+from simulator import SimulatorHandle
 
 
 class Clients:

@@ -12,15 +12,15 @@ from pathlib import Path
 import requests
 from sim_clients import Clients
 
-from connectors.simulator import start_simulator
-from connectors.simulator.timeline import encode_token
+from simulator import start_simulator
+from simulator.timeline import encode_token
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_cli_prints_one_json_line_and_stops_on_sigterm():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "connectors.simulator", "--port", "0", "--seed", "42"],
+        [sys.executable, "-m", "simulator", "--port", "0", "--seed", "42"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

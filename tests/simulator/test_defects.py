@@ -17,9 +17,10 @@ from sim_clients import Clients
 
 from connectors.embedded import SimulatorProcess, simulator_from_env
 from connectors.settings import SIMULATOR_DEFECTS_ENV
-from connectors.simulator import Company, Simulator, start_simulator
-from connectors.simulator.__main__ import main as cli_main
-from connectors.simulator.defects import (
+from simulator import Company, Simulator, start_simulator
+from simulator.__main__ import main as cli_main
+from simulator.company.mess import european_spelling
+from simulator.defects import (
     KINDS,
     MANIFEST_KEYS_MAX,
     UNMAPPED_COST_CENTER,
@@ -27,7 +28,6 @@ from connectors.simulator.defects import (
     manifest,
     parse_kinds,
 )
-from connectors.simulator.mess import european_spelling
 
 SEED, SCALE, AS_OF = 7, "s", date(2026, 10, 31)
 MONTH = "2026-09"

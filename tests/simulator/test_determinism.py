@@ -7,7 +7,7 @@ from datetime import date
 
 from sim_clients import Clients, canonical
 
-from connectors.simulator import start_simulator
+from simulator import start_simulator
 
 JQL_ALL = "ORDER BY updated ASC, key ASC"
 

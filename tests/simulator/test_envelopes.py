@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from connectors.simulator import SimulatorHandle
+from simulator import SimulatorHandle
 
 REVIEW_FIELDS = [
     "id",
@@ -201,6 +201,6 @@ def test_credentials_are_distinct_per_source_and_derived_from_the_seed(sim: Simu
         ep["crm"]["access_token"],
     ]
     assert len(set(secrets)) == 4
-    from connectors.simulator import demo_credentials
+    from simulator import demo_credentials
 
     assert demo_credentials(42)["erp"]["token"] == ep["erp"]["token"] != demo_credentials(7)["erp"]["token"]

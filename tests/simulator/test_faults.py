@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 from sim_clients import Clients
 
-from connectors.simulator import start_simulator
+from simulator import start_simulator
 
 
 def _outcomes(c: Clients) -> list[str]:

@@ -1,6 +1,6 @@
 """The oracle's expected metrics: sane against the catalog, and equal to recounts done other ways.
 
-The recounts are deliberately independent of `connectors.simulator.oracle`: some read the simulator's
+The recounts are deliberately independent of `simulator.oracles.departments`: some read the simulator's
 HTTP APIs as a client would (HubSpot deals and owners, Jira patrols, OData period closes, BambooHR
 people), others read the generator's ``truth`` dicts instead of the record versions.
 """
@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from sim_clients import Clients
 
-from connectors.simulator import Company, start_simulator
-from connectors.simulator.clock import is_workday, local_day, now_for
-from connectors.simulator.gen_hr import TIME_OFF_LEAD, TIME_OFF_MAX_DAYS
-from connectors.simulator.oracle import (
+from simulator import Company, start_simulator
+from simulator.clock import is_workday, local_day, now_for
+from simulator.company.hr import TIME_OFF_LEAD, TIME_OFF_MAX_DAYS
+from simulator.oracles.departments import (
     COMPANY_WIDE,
     EMPLOYEE_ONLY,
     METRIC_FAMILIES,

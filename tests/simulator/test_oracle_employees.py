@@ -1,6 +1,6 @@
 """The employee oracle: facts that add up to the department ones, roles by month, scores by the rules.
 
-Pure Python on the truth model (no warehouse, no HTTP): `connectors.simulator.oracle_employees` against
+Pure Python on the truth model (no warehouse, no HTTP): `simulator.oracles.employees` against
 the department oracle, the seeds and the people model.
 """
 
@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from connectors.simulator import Company
-from connectors.simulator.clock import month_end
-from connectors.simulator.oracle import EMPLOYEE_ONLY, Expected, accumulate, expected_observations
-from connectors.simulator.oracle_employees import (
+from simulator import Company
+from simulator.clock import month_end
+from simulator.company.org import ROLES
+from simulator.oracles.departments import EMPLOYEE_ONLY, Expected, accumulate, expected_observations
+from simulator.oracles.employees import (
     EMPLOYEE_METRICS,
     EmployeeExpectations,
     EmployeeObservation,
@@ -32,7 +33,6 @@ from connectors.simulator.oracle_employees import (
     main,
     write_csv,
 )
-from connectors.simulator.org import ROLES
 
 SEED, SCALE, AS_OF = 7, "s", date(2026, 10, 31)
 # a seed whose history holds an Admin Officer -> General Affairs Officer change (two administration
@@ -234,8 +234,8 @@ def test_department_only_metrics_have_no_employee_value(emp_obs):
 
 
 def test_review_360_weighs_every_reviewer_role_of_the_previous_quarters_cycle(company, emp_obs):
-    from connectors.simulator import gen_hr
-    from connectors.simulator.clock import now_for
+    from simulator.clock import now_for
+    from simulator.company import hr as gen_hr
 
     checked = 0
     for emp, month, metric in list(emp_obs)[:4000]:

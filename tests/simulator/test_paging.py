@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
-from connectors.simulator import SimulatorHandle
-from connectors.simulator.clock import local_day
+from simulator import SimulatorHandle
+from simulator.clock import local_day
 
 
 def _visible(sim: SimulatorHandle, kind: str) -> int:
@@ -99,7 +99,7 @@ def test_bamboohr_application_pages_return_every_application_once(clients):
 def test_hubspot_search_cap_answers_400_beyond_the_cap(fresh_sim):
     from sim_clients import Clients
 
-    from connectors.simulator.hubspot_api import SEARCH_RESULT_CAP
+    from simulator.hubspot.api import SEARCH_RESULT_CAP
 
     assert SEARCH_RESULT_CAP == 10_000
     fresh_sim.simulator.crm.search_cap = 50  # the real cap needs > 10k results; the rule is the same

@@ -6,9 +6,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
-from connectors.simulator.clock import local_day, ymd
-from connectors.simulator.odata import ENTITY_SETS
-from connectors.simulator.org import ROLES
+from simulator.clock import local_day, ymd
+from simulator.company.org import ROLES
+from simulator.odata.query import ENTITY_SETS
 
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 SHANGHAI = timezone(timedelta(hours=8))

@@ -80,6 +80,10 @@ people as (
     group by 1, 2, 3
 ),
 
+scored as (
+    select distinct department_id, period_id, employee_id from scorecard
+),
+
 people_counts as (
     select
         people.department_id,
@@ -92,7 +96,7 @@ people_counts as (
         sum(case when people.is_manager = 0 and people.has_no_template = 0 and scored.employee_id is null
             and people.is_new_hire = 1 then 1 else 0 end) as new_hires_without_own_records
     from people
-    left join (select distinct department_id, period_id, employee_id from scorecard) as scored
+    left join scored
         on scored.department_id = people.department_id
         and scored.period_id = people.period_id
         and scored.employee_id = people.employee_id
@@ -142,7 +146,8 @@ compared as (
         coalesce(department_only.department_only_weight_pct, 0) as department_only_weight_pct
     from departments
     left join employee_rollup
-        on employee_rollup.department_id = departments.department_id and employee_rollup.period_id = departments.period_id
+        on employee_rollup.department_id = departments.department_id
+        and employee_rollup.period_id = departments.period_id
     left join people_counts
         on people_counts.department_id = departments.department_id
         and people_counts.period_id = departments.period_id

@@ -25,9 +25,11 @@ pivoted as (
             as requests_resolved_for_others,
         max(case when metric_id = 'support_requests_per_fte' then denominator end) as fte,
         max(case when metric_id = 'support_requests_per_fte' then metric_value end) as requests_per_fte,
-        max(case when metric_id = 'support_requests_per_fte' then weighted_contribution end) as requests_per_fte_contribution,
+        max(case when metric_id = 'support_requests_per_fte' then weighted_contribution end)
+            as requests_per_fte_contribution,
         max(case when metric_id = 'support_sla_attainment' then metric_value end) as sla_attainment,
-        max(case when metric_id = 'support_sla_attainment' then weighted_contribution end) as sla_attainment_contribution,
+        max(case when metric_id = 'support_sla_attainment' then weighted_contribution end)
+            as sla_attainment_contribution,
         cast(max(case when metric_id = 'support_requester_satisfaction' then denominator end) as bigint) as ratings,
         max(case when metric_id = 'support_requester_satisfaction' then metric_value end) as requester_satisfaction,
         max(case when metric_id = 'support_requester_satisfaction' then weighted_contribution end)

@@ -1,7 +1,8 @@
 {#-
     The CRM's share of the metric facts (see int_metric_facts): deals and revenue goals for the department
     of their owner, CSAT for the department that ran the implementation project surveyed. Money is in the
-    reporting currency (staging converts with the ERP's rates). Definitions: seed metric_catalog.
+    reporting currency (models/intermediate/currency converts it with the ERP's rates). Definitions: seed
+    metric_catalog.
 -#}
 with
 
@@ -15,7 +16,7 @@ people as (
 
 closed_deals as (
     select deals.*, people.employee_id, people.department_id, months.month_start_date
-    from {{ ref('stg_crm__deals') }} as deals
+    from {{ ref('int_crm__deals_in_reporting_currency') }} as deals
     inner join people on people.source_system = 'crm' and people.person_id = deals.owner_id
     inner join months on months.month_start_date = {{ month_of('deals.close_date') }}
     where deals.is_closed
@@ -42,7 +43,7 @@ facts as (
         'revenue_attainment', people.department_id, people.employee_id, months.month_start_date,
         'goal_targets', goals.goal_target_id,
         0, goals.target_amount
-    from {{ ref('stg_crm__goal_targets') }} as goals
+    from {{ ref('int_crm__goal_targets_in_reporting_currency') }} as goals
     inner join people on people.source_system = 'crm_user' and people.person_id = goals.assignee_user_id
     inner join months on months.month_start_date = {{ month_of('goals.period_start_date') }}
     where not goals.is_archived

@@ -1,7 +1,8 @@
 {#-
     The ERP's share of the metric facts (see int_metric_facts): posting accuracy and invoice processing for
     the department of the person who posted, and the company-wide close and budget control that the
-    finance family owns. Money is in the reporting currency. Definitions: seed metric_catalog.
+    finance family owns. Money is in the reporting currency (models/intermediate/currency). Definitions:
+    seed metric_catalog.
 -#}
 with
 
@@ -20,7 +21,7 @@ finance_departments as (
 ),
 
 gl_entries as (
-    select * from {{ ref('stg_erp__gl_entries') }} where not is_deleted
+    select * from {{ ref('int_erp__gl_entries_in_reporting_currency') }} where not is_deleted
 ),
 
 corrected_entries as (
@@ -31,7 +32,7 @@ corrected_entries as (
 
 budgets as (
     select budgets.*, months.month_start_date
-    from {{ ref('stg_erp__budgets') }} as budgets
+    from {{ ref('int_erp__budgets_in_reporting_currency') }} as budgets
     inner join months on months.month_start_date = budgets.period_start_date
     where not budgets.is_deleted and budgets.gl_account_type in ('Expense', 'Payroll')
 ),

@@ -54,7 +54,8 @@ facts as (
 
     select
         'defect_fix_time_hours', department_id, employee_id, month_start_date, 'rd_issues', issue_id,
-        {{ dbt.datediff('created_at', 'resolved_at', 'second') }} / 3600.0, 1
+        {{ dbt.datediff('created_at', 'resolved_at', 'second') }} / 3600.0,  -- noqa: LT05
+        1
     from delivered
     where issue_type = 'Bug'
 
@@ -99,7 +100,9 @@ facts as (
     union all
 
     select
-        case family when 'hr' then 'hr_service_response_hours' else 'work_order_response_hours' end,
+        case service_requests.family
+            when 'hr' then 'hr_service_response_hours' else 'work_order_response_hours'
+        end,
         service_requests.department_id, service_requests.employee_id, months.month_start_date,
         'service_requests', service_requests.issue_id,
         service_requests.first_response_sla_elapsed_hours, 1

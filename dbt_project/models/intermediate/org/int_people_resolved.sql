@@ -1,4 +1,5 @@
-{#- Every account that acts in ticketing or the CRM, resolved to an HR employee by work email, then by the mapping seed. -#}
+{#- Every account that acts in ticketing or the CRM, resolved to an HR employee by work email, then by the
+    mapping seed. -#}
 with
 
 employees as (

@@ -22,7 +22,9 @@ people as (
 ),
 
 issues as (
-    {% for stream in ['rd_issues', 'implementation_projects', 'service_requests', 'security_patrols', 'customer_complaints'] -%}
+    {% set streams = ['rd_issues', 'implementation_projects', 'service_requests', 'security_patrols',
+        'customer_complaints'] -%}
+    {% for stream in streams -%}
     select assignee_account_id from {{ ref('stg_ticketing__' ~ stream) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -46,7 +48,7 @@ unmapped_requester_texts as (
     select requesting_department_name, count(*) as records
     from {{ ref('stg_ticketing__service_requests') }}
     where requesting_department_name is not null
-        and lower(trim(requesting_department_name)) not in (select alias_key from requester_aliases)
+        and lower(trim(requesting_department_name)) not in (select requester_aliases.alias_key from requester_aliases)
     group by requesting_department_name
 ),
 

@@ -1,6 +1,9 @@
 {{ config(unique_key='deal_id') }}
 {%- set payload = json_fields('_payload') -%}
-{#- Amounts are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
+{#-
+    Amounts stay in the deal's currency, as HubSpot sent them: int_crm__deals_in_reporting_currency
+    converts them with the ERP's rates, so that staging reads the CRM alone.
+-#}
 with
 
 source as (
@@ -39,10 +42,6 @@ closing as (
         case when renamed.is_closed then {{ local_date('renamed.closedate_at') }} end as close_date,
         case when not renamed.is_closed then {{ local_date('renamed.closedate_at') }} end as expected_close_date
     from renamed
-),
-
-converted as (
-    {{ in_reporting_currency('closing', rate_date='coalesce(closing.close_date, closing.created_date)') }}
 )
 
-select * from converted
+select * from closing

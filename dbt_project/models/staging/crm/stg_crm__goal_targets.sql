@@ -1,6 +1,9 @@
 {{ config(unique_key='goal_target_id') }}
 {%- set payload = json_fields('_payload') -%}
-{#- Targets are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
+{#-
+    Targets stay in the goal's currency, as HubSpot sent them: int_crm__goal_targets_in_reporting_currency
+    converts them with the ERP's rates, so that staging reads the CRM alone.
+-#}
 with
 
 source as (
@@ -25,10 +28,6 @@ renamed as (
         _record_hash as record_hash,
         {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
-),
-
-converted as (
-    {{ in_reporting_currency('renamed', rate_date='renamed.period_start_date', original='target_amount_original', converted='target_amount') }}
 )
 
-select * from converted
+select * from renamed

@@ -1,8 +1,9 @@
 {{ config(unique_key='budget_id') }}
 {%- set payload = json_fields('_payload') -%}
 {#-
-    A budget has no posting date, so a foreign-currency budget is converted with the ERP's rate of the
-    first day of its fiscal period (FiscalYear is the calendar year, periods are months).
+    A budget has no posting date: it is dated by the first day of its fiscal period (FiscalYear is the
+    calendar year, periods are months), whose rate int_erp__budgets_in_reporting_currency converts a
+    foreign-currency budget with. The amount stays here as the ERP holds it.
 -#}
 {%- set year_start_date = to_date(dbt.concat([json_text(payload, '$.FiscalYear'), "'-01-01'"])) -%}
 {%- set months_into_year = 'cast(' ~ json_text(payload, '$.FiscalPeriod') ~ ' as integer) - 1' %}
@@ -29,10 +30,6 @@ renamed as (
         _record_hash as record_hash,
         {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
-),
-
-converted as (
-    {{ in_reporting_currency('renamed', rate_date='renamed.period_start_date') }}
 )
 
-select * from converted
+select * from renamed

@@ -1,6 +1,9 @@
 {{ config(unique_key='gl_entry_id') }}
 {%- set payload = json_fields('_payload') -%}
-{#- Amounts are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
+{#-
+    Amounts stay in the transaction currency, as posted: int_erp__gl_entries_in_reporting_currency
+    converts them, so that each staging model reads its own stream alone.
+-#}
 with
 
 source as (
@@ -29,10 +32,6 @@ renamed as (
         _record_hash as record_hash,
         {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
-),
-
-converted as (
-    {{ in_reporting_currency('renamed', rate_date='renamed.posting_date') }}
 )
 
-select * from converted
+select * from renamed

@@ -1,8 +1,9 @@
 {{ config(unique_key='purchase_invoice_id') }}
 {%- set payload = json_fields('_payload') -%}
 {#-
-    Converted with the rate of the posting date (the company-local date of PostedDateTime, the date of
-    the invoice's expense line in the GL); a Draft has not been posted, so it uses its received date.
+    Amounts stay in the invoice currency, as received: int_erp__purchase_invoices_in_reporting_currency
+    converts them with the rate of posted_date (the date of the invoice's expense line in the GL), or of
+    the received date while the invoice is a Draft.
 -#}
 with
 
@@ -29,10 +30,6 @@ renamed as (
         _record_hash as record_hash,
         {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
-),
-
-converted as (
-    {{ in_reporting_currency('renamed', rate_date='coalesce(renamed.posted_date, renamed.received_date)') }}
 )
 
-select * from converted
+select * from renamed

@@ -1,6 +1,9 @@
 {{ config(unique_key='sales_invoice_id') }}
 {%- set payload = json_fields('_payload') -%}
-{#- Converted with the rate of the posting date, as the invoice's revenue line in the GL is. -#}
+{#-
+    Amounts stay in the invoice currency, as posted: int_erp__sales_invoices_in_reporting_currency
+    converts them with the rate of the posting date, as the invoice's revenue line in the GL is.
+-#}
 with
 
 source as (
@@ -25,10 +28,6 @@ renamed as (
         _record_hash as record_hash,
         {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
-),
-
-converted as (
-    {{ in_reporting_currency('renamed', rate_date='renamed.posting_date') }}
 )
 
-select * from converted
+select * from renamed

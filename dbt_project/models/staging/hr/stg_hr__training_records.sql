@@ -1,6 +1,9 @@
 {{ config(unique_key='training_record_id') }}
 {%- set payload = json_fields('_payload') -%}
-{#- Costs are converted here, with the ERP's own daily rates, so every later model reads one currency. -#}
+{#-
+    Costs stay in the recorded currency, as BambooHR sent them: int_hr__training_records_in_reporting_currency
+    converts them with the ERP's rates, so that staging reads the HR system alone.
+-#}
 with
 
 source as (
@@ -24,10 +27,6 @@ renamed as (
         _record_hash as record_hash,
         {{ field_issues(payload) }}
     from {{ with_json_fields(payload, 'source') }}
-),
-
-converted as (
-    {{ in_reporting_currency('renamed', rate_date='renamed.completed_date', original='cost_original', converted='cost') }}
 )
 
-select * from converted
+select * from renamed

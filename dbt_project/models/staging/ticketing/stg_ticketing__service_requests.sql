@@ -30,7 +30,8 @@ renamed as (
         {{ jira_sla_value(payload, 'customfield_10201', 'breached') }} = 'true' as is_resolution_sla_breached,
         {{ to_utc(json_text(payload, '$.fields.customfield_10201.ongoingCycle.breachTime.iso8601')) }}
             as resolution_sla_breach_at,
-        cast({{ to_number(json_text(payload, '$.fields.customfield_10300.rating')) }} as integer) as satisfaction_rating,
+        cast({{ to_number(json_text(payload, '$.fields.customfield_10300.rating')) }} as integer)
+            as satisfaction_rating,
         _is_deleted as is_deleted,
         _extracted_at as extracted_at,
         _record_hash as record_hash,

@@ -51,6 +51,7 @@ bench: $(MANIFEST)
 lint: $(STAMP)
 	$(BIN)/ruff check connectors dagster_project devtools simulator tests
 	$(BIN)/ruff format --check connectors dagster_project devtools simulator tests
+	mkdir -p data
 	cd dbt_project && DCW_WAREHOUSE_PATH=$(CURDIR)/data/sqlfluff.duckdb $(CURDIR)/$(BIN)/sqlfluff lint models tests --processes 2
 
 ui: $(MANIFEST) instance

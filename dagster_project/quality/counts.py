@@ -63,8 +63,9 @@ def results_schema(connection: duckdb.DuckDBPyConnection) -> str:
     return SNAPSHOT_SCHEMA if has_table(connection, SNAPSHOT_SCHEMA, QUALITY_TABLE) else QUALITY_SCHEMA
 
 
-def latest_quality_run(connection: duckdb.DuckDBPyConnection, schema: str = QUALITY_SCHEMA) -> str | None:
-    """The run whose verdicts were recorded last, or None when there is none."""
+def latest_quality_run(connection: duckdb.DuckDBPyConnection, schema: str | None = None) -> str | None:
+    """The run whose verdicts were recorded last, or None when there is none (read as `count_checks`)."""
+    schema = schema or results_schema(connection)
     if not has_table(connection, schema, QUALITY_TABLE):
         return None
     row = connection.execute(
